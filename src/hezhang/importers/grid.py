@@ -1,0 +1,100 @@
+"""Tabular files (CSV, TSV, XLS, XLSX) as grids of text cells, whatever their origin.
+
+A grid is a list of rows; each row is a list of cell strings; `rows[i]` is the file's line or sheet row i+1.
+Numbers from spreadsheets are written back as their shortest exact decimal, dates as ISO text, so the
+cell readers see the same text a CSV would hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from hezhang.importers.text import DecodeError, decode
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class GridError(ValueError):
+    """The file is not a table we can read. The message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    rows: list[list[str]]
+    file_type: str  # "csv", "xls" or "xlsx"
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+def file_type(data: bytes) -> str:
+    """"xlsx", "xls" or "csv" by content (never by file name: banks name CSV files .xls)."""
+    if data.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if data.startswith(XLS_MAGIC):
+        return "xls"
+    return "csv"
+
+
+def read_grid(data: bytes) -> Grid:
+    """Read the first sheet that holds data (spreadsheets) or the whole text (CSV/TSV)."""
+    kind = file_type(data)
+    if kind == "csv":
+        try:
+            text, encoding = decode(data)
+        except DecodeError as e:
+            raise GridError(str(e)) from None
+        return Grid(rows=split_text(text), file_type="csv", encoding=encoding)
+    return _read_workbook(data, kind)
+
+
+def split_text(text: str) -> list[list[str]]:
+    """Split CSV or TSV text into rows of cells; the delimiter is the one the first lines use most."""
+    sample = text[:20000]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)]
+    except csv.Error as e:  # e.g. a field larger than the csv module allows
+        raise GridError(f"CSV 无法解析 / CSV cannot be read: {e}") from None
+
+
+def _read_workbook(data: bytes, kind: str) -> Grid:
+    from python_calamine import CalamineWorkbook  # a heavy import, only when a workbook arrives
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for name in book.sheet_names:
+            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = [[cell_text(v) for v in row] for row in values]
+            if any(any(c.strip() for c in row) for row in rows):
+                return Grid(rows=rows, file_type=kind, sheet=name)
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError, IndexError) as e:
+        raise GridError(f"{kind.upper()} 文件损坏或无法读取 / damaged or unreadable {kind.upper()} file: {e}") from None
+    except Exception as e:  # calamine raises its own error types for broken workbooks
+        if type(e).__module__.startswith("python_calamine"):
+            raise GridError(f"{kind.upper()} 文件损坏或无法读取 / damaged or unreadable {kind.upper()} file: {e}") from None
+        raise
+    return Grid(rows=[], file_type=kind)
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet value as the text a person sees: 1234.5 -> "1234.5", 20261001.0 -> "20261001"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != time(0) else value.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    return str(value)

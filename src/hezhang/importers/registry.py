@@ -1,0 +1,22 @@
+"""The formats hezhang reads, in the order detection tries them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hezhang.importers.result import ImportResult, Kind
+
+#: `sniff(data, head)` gets the file's bytes and its first ~64 KiB decoded as text (None for binary files)
+#: and says whether the format is this one. `parse(data, filename)` reads it.
+Sniff = Callable[[bytes, str | None], bool]
+Parse = Callable[[bytes, str], ImportResult]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    kind: Kind
+    title: str  # shown to people: Chinese / English
+    sniff: Sniff
+    parse: Parse

@@ -1,0 +1,64 @@
+"""Bytes to text, and header cells to comparable keys."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class DecodeError(ValueError):
+    """The bytes are text in no encoding we accept."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode statement bytes: a BOM wins, then strict UTF-8, then GB18030 (a superset of GBK and GB2312).
+
+    Returns (text, encoding name). Raises `DecodeError` when none fits, or the text holds NUL bytes
+    (a binary file is not a statement).
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"{name} 解码失败 / not valid {name}: byte {e.start}") from None
+            return _checked(text, name)
+    for name in ("utf-8", "gb18030"):
+        try:
+            return _checked(data.decode(name), name)
+        except UnicodeDecodeError:
+            continue
+    raise DecodeError("既不是 UTF-8 也不是 GBK/GB18030 文本 / text is neither UTF-8 nor GBK/GB18030")
+
+
+def _checked(text: str, name: str) -> tuple[str, str]:
+    if "\x00" in text:
+        raise DecodeError("文件含有二进制内容 / the file holds binary data, not text")
+    return text, name
+
+
+_SPACE = re.compile(r"\s+")
+_BILINGUAL = re.compile(r"\[[^\]]*\]")
+
+
+def header_key(cell: str) -> str:
+    """A header cell as a key: full-width to half-width, no whitespace, lower case, no English gloss.
+
+    "交易类型[ Transaction Type ]" -> "交易类型"; "借方发生额（支取）" -> "借方发生额(支取)".
+    """
+    text = unicodedata.normalize("NFKC", cell)
+    text = _SPACE.sub("", text).lower().rstrip(":")
+    stripped = _BILINGUAL.sub("", text)
+    return stripped or text
+
+
+def clean_cell(cell: str) -> str:
+    """Strip padding (spaces, tabs, full-width spaces) around a cell."""
+    return cell.strip(" \t\r\n\u3000\ufeff")

@@ -26,23 +26,23 @@ def parse_fen(text: str) -> int:
     separators in their proper places, full-width digits, up to two decimals (more only if they are zeros).
     Raises `MoneyError` otherwise: an amount is never rounded or guessed.
     """
-    s = text.translate(_FULLWIDTH).strip().replace(" ", "")
+    s = text.translate(_FULLWIDTH).strip()
     if not s:
         raise MoneyError("金额为空 / amount is empty")
     negative = False
     if s.startswith("(") and s.endswith(")"):
-        negative, s = True, s[1:-1]
-    if s[:1] in "+-":
-        negative, s = negative ^ (s[0] == "-"), s[1:]
+        negative, s = True, s[1:-1].strip()
+    if s[:1] and s[:1] in "+-":
+        negative, s = negative ^ (s[0] == "-"), s[1:].strip()
     elif s.endswith("-"):
-        negative, s = True, s[:-1]
+        negative, s = True, s[:-1].strip()
     for mark in _CURRENCY_MARKS:
         if s.startswith(mark):
-            s = s[len(mark) :]
+            s = s[len(mark) :].strip()
         if s.endswith(mark):
-            s = s[: -len(mark)]
-    if s[:1] in "+-" and not negative:
-        negative, s = s[0] == "-", s[1:]
+            s = s[: -len(mark)].strip()
+    if s[:1] and s[:1] in "+-" and not negative:
+        negative, s = s[0] == "-", s[1:].strip()
     m = _NUMBER.match(s)
     if m is None:
         raise MoneyError(f"不是金额：{text!r} / not an amount: {text!r}")

@@ -8,6 +8,8 @@ checks): the common shapes go through Polars, the rare rest through `parse_fen` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from hezhang.domain.money import MoneyError, parse_fen
@@ -15,8 +17,8 @@ from hezhang.domain.money import MoneyError, parse_fen
 #: Cells that mean "nothing here".
 EMPTY_MARKS = ("", "-", "--", "—", "/", "——")
 _PAD = " \t\r\n\u3000\ufeff"
-_FAST_AMOUNT = r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,2}))?$"
-_MASKED = r"^[\dxX*,.\s]*[xX*][\dxX*,.\s]*$"
+_FAST_AMOUNT = r"^([+-]?)[¥￥]?(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,2}))?$"
+_MASKED = r"^[\dxyzXYZ*,.\s]*[xyzXYZ*][\dxyzXYZ*,.\s]*$"
 _MAX_FEN = 2**62
 
 _DATE_SEP = (
@@ -37,46 +39,34 @@ def text(column: pl.Series) -> pl.Series:
 
 
 def amount(column: pl.Series, *, allow_masked: bool = False) -> tuple[pl.Series, pl.Series]:
-    """Signed fen from cleaned cells (see `text`). Returns (fen Int64, bad Boolean).
+    """Signed fen from raw cells (padding and empty marks are handled here). Returns (fen Int64, bad Boolean).
 
     With `allow_masked`, cells like "xx,yyyy.zz" (a bank hiding the balance) are null and not bad.
     """
     raw = text(column)
-    plain = raw.str.replace_all(r"[¥￥\s]", "").str.strip_prefix("CNY").str.strip_prefix("RMB")
-    groups = plain.str.extract_groups(_FAST_AMOUNT)
-    frame = pl.DataFrame({"raw": raw, "sign": groups.struct.field("1"), "whole": groups.struct.field("2"),
-                          "dec": groups.struct.field("3")})
-    fast = frame.select(
-        (
-            pl.col("whole").str.replace_all(",", "").cast(pl.Int64, strict=False) * 100
-            + pl.col("dec").fill_null("").str.pad_end(2, "0").cast(pl.Int64, strict=False)
-        )
-        * pl.when(pl.col("sign") == "-").then(-1).otherwise(1)
+    fast_ok = raw.str.contains(_FAST_AMOUNT)
+    exact = raw.str.replace_all(r"[,¥￥]", "").cast(pl.Decimal(20, 2), strict=False)
+    fen = pl.select(
+        pl.when(fast_ok).then((exact * 100).cast(pl.Int64, strict=False)).otherwise(None).alias(column.name)
     ).to_series()
-    need_slow = raw.is_not_null() & fast.is_null()
-    masked = raw.str.contains(_MASKED) & need_slow if allow_masked else pl.Series([False] * len(raw))
-    values = fast.to_list() if need_slow.any() else None
-    bad_list: list[bool] | None = None
-    if values is not None:
-        bad_list = [False] * len(raw)
-        cells = raw.to_list()
-        for i in need_slow.arg_true().to_list():
-            if masked[i]:
-                continue
-            try:
-                fen = parse_fen(cells[i])
-            except MoneyError:
-                bad_list[i] = True
-                continue
-            if abs(fen) >= _MAX_FEN:
-                bad_list[i] = True
-                continue
-            values[i] = fen
-        fast = pl.Series(column.name, values, dtype=pl.Int64)
-    bad = pl.Series("bad", bad_list, dtype=pl.Boolean) if bad_list is not None else pl.Series(
-        "bad", [False] * len(raw), dtype=pl.Boolean
-    )
-    return fast.alias(column.name), bad
+    need_slow = raw.is_not_null() & fen.is_null()
+    if not need_slow.any():
+        return fen, pl.Series("bad", [False] * len(raw), dtype=pl.Boolean)
+    masked = (raw.str.contains(_MASKED) & need_slow).to_list() if allow_masked else [False] * len(raw)
+    values, bad, cells = fen.to_list(), [False] * len(raw), raw.to_list()
+    for i in need_slow.arg_true().to_list():
+        if masked[i]:
+            continue
+        try:
+            value = parse_fen(cells[i])
+        except MoneyError:
+            bad[i] = True
+            continue
+        if abs(value) >= _MAX_FEN:
+            bad[i] = True
+        else:
+            values[i] = value
+    return pl.Series(column.name, values, dtype=pl.Int64), pl.Series("bad", bad, dtype=pl.Boolean)
 
 
 def _pad2(expr: pl.Expr) -> pl.Expr:
@@ -87,6 +77,11 @@ def date_time(column: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
     """Dates (and a time if the cell has one) from "2026-10-01", "20261001", "2026/10/01", "2026年10月1日",
     optionally followed by "12:34:56". Returns (date, time, bad)."""
     raw = text(column)
+    fast = pl.select(
+        pl.when(raw.str.len_bytes() == 10).then(raw.str.to_date("%Y-%m-%d", strict=False)).alias(column.name)
+    ).to_series()
+    if not (raw.is_not_null() & fast.is_null()).any():  # the common case: ISO dates only
+        return fast, pl.Series("time", [None] * len(raw), dtype=pl.Time), pl.Series("bad", [False] * len(raw))
     frame = pl.DataFrame({"raw": raw})
     sep = pl.col("raw").str.extract_groups(_DATE_SEP)
     compact = pl.col("raw").str.extract_groups(_DATE_COMPACT)
@@ -113,6 +108,11 @@ def date_time(column: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
 def time_of_day(column: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Times from "14:21:07", "14:21", "142107" or a date-time cell. Returns (time, bad)."""
     raw = text(column)
+    fast = pl.select(
+        pl.when(raw.str.len_bytes() == 8).then(raw.str.to_time("%H:%M:%S", strict=False)).alias(column.name)
+    ).to_series()
+    if not (raw.is_not_null() & fast.is_null()).any():  # the common case: HH:MM:SS only
+        return fast, pl.Series("bad", [False] * len(raw))
     frame = pl.DataFrame({"raw": raw})
     long = pl.col("raw").str.extract_groups(_TIME)
     short = pl.col("raw").str.extract_groups(_TIME_COMPACT)
@@ -130,3 +130,10 @@ def time_of_day(column: pl.Series) -> tuple[pl.Series, pl.Series]:
         .alias(column.name)
     ).to_series()
     return parsed, (raw.is_not_null() & parsed.is_null()).alias("bad")
+
+
+def map_words(column: pl.Series, lookup: Callable[[str], str | None]) -> pl.Series:
+    """Map each distinct cell through `lookup` once (columns of a few distinct words: currencies, directions)."""
+    distinct = column.drop_nulls().unique().to_list()
+    mapping = {word: lookup(word) for word in distinct}
+    return column.replace_strict(mapping, default=None, return_dtype=pl.String)

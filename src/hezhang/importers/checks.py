@@ -10,6 +10,7 @@ import polars as pl
 
 from hezhang.domain.frames import BANK_SCHEMA, conform
 from hezhang.domain.money import Money, format_fen
+from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem, Severity
 from hezhang.importers.result import ImportResult, StatementMeta
 
@@ -31,6 +32,8 @@ def finish_bank(
     notices: list[Problem] = []
     problems = problems + balance_chain(frame, meta, filename, notices)
     notices += duplicates(frame, filename)
+    if meta.period is None and not frame.is_empty() and frame["date"].null_count() < len(frame):
+        meta = StatementMeta(**{**_fields(meta), "period": Period(frame["date"].min(), frame["date"].max())})
     if problems:
         return ImportResult("bank", frame, tuple(problems), meta, tuple(notices))
     return ImportResult("bank", frame, (), _with_balances(meta, frame), tuple(notices))
@@ -136,7 +139,9 @@ def duplicates(frame: pl.DataFrame, filename: str) -> list[Problem]:
     if frame.is_empty():
         return []
     keys = [*_DUP_KEYS, "bank_ref"]
-    dup = frame.filter(pl.struct(keys).is_duplicated())
+    # Hash first (cheap), then compare the few candidates exactly.
+    candidates = frame.filter(pl.struct(keys).hash().is_duplicated())
+    dup = candidates.filter(pl.struct(keys).is_duplicated())
     notices = []
     for group in dup.group_by(keys, maintain_order=True).agg(pl.col("source_row")).iter_rows(named=True):
         rows = ", ".join(str(r) for r in group["source_row"])

@@ -98,3 +98,33 @@ def cell_text(value: object) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M:%S")
     return str(value)
+
+
+def head_text(data: bytes, rows: int = 80) -> str | None:
+    """The start of a file as text, for format detection: decoded text, or a spreadsheet's first rows as CSV.
+
+    None when the bytes are neither text nor a readable workbook.
+    """
+    kind = file_type(data)
+    if kind == "csv":
+        try:
+            return decode(data[:65536])[0]
+        except DecodeError:
+            # The cut may fall inside a multi-byte character: retry on the whole file.
+            try:
+                return decode(data)[0][:65536]
+            except DecodeError:
+                return None
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for name in book.sheet_names:
+            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=rows)
+            if any(any(cell_text(v).strip() for v in row) for row in values):
+                buffer = io.StringIO()
+                csv.writer(buffer).writerows([[cell_text(v) for v in row] for row in values])
+                return buffer.getvalue()
+    except Exception:  # a damaged workbook: detection says "unknown", parsing says why
+        return None
+    return None

@@ -1,0 +1,1 @@
+"""The command line face: parse arguments, call a service, render the answer."""

@@ -1,0 +1,42 @@
+"""The one place where exceptions become exit codes and messages (Chinese first, English second)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+#: Exit codes: 0 done; 1 the input has problems; 2 wrong usage (Typer); 3 a file cannot be read or written.
+EXIT_PROBLEMS = 1
+EXIT_IO = 3
+
+err = Console(stderr=True)
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    try:
+        yield
+    except FileNotFoundError as e:
+        err.print(f"[red]找不到文件 / file not found:[/red] {e.filename}")
+        raise typer.Exit(EXIT_IO) from None
+    except IsADirectoryError as e:
+        err.print(f"[red]这是目录，不是文件 / a directory, not a file:[/red] {e.filename}")
+        raise typer.Exit(EXIT_IO) from None
+    except PermissionError as e:
+        err.print(f"[red]没有权限 / permission denied:[/red] {e.filename}")
+        raise typer.Exit(EXIT_IO) from None
+
+
+def guarded[**P, R](func: Callable[P, R]) -> Callable[P, R]:
+    """Run a command inside `cli_errors`."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with cli_errors():
+            return func(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,1 @@
+"""Data classes, masking and PII detection (see DOMAIN.md, "Data classes")."""

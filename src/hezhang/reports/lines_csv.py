@@ -1,0 +1,29 @@
+"""Normalized lines as CSV: the output of `hezhang parse`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from hezhang.reports.decimal_text import fen_text
+
+BANK_COLUMNS = (
+    "row", "date", "time", "direction", "amount", "balance", "currency", "counterparty_name", "counterparty_account",
+    "counterparty_bank", "memo", "bank_ref", "instrument_no", "settlement_method", "value_date", "account",
+)  # fmt: skip
+JOURNAL_COLUMNS = (
+    "row", "date", "voucher_no", "entry_no", "account_code", "account_name", "direction", "amount", "currency", "memo",
+    "counterparty_name", "contra_accounts", "settlement_method", "settlement_no", "preparer",
+)  # fmt: skip
+
+
+def render_lines(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The frame with amounts as decimal strings and the columns in the documented order."""
+    columns = BANK_COLUMNS if kind == "bank" else JOURNAL_COLUMNS
+    money = [c for c in ("amount", "balance") if c in columns]
+    return frame.with_columns([fen_text(c) for c in money]).select(list(columns))
+
+
+def write_lines_csv(frame: pl.DataFrame, kind: str, path: Path) -> None:
+    render_lines(frame, kind).write_csv(path, date_format="%Y-%m-%d", time_format="%H:%M:%S")

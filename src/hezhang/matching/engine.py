@@ -1,0 +1,188 @@
+"""The matching engine: rules in order over the lines still free, pairs first, then fees, then groups.
+
+    match(bank, ledger, rules=None, aliases=None) -> MatchResult
+
+`bank` and `ledger` are frames in `BANK_SCHEMA` / `LEDGER_SCHEMA` (the ledger holding only the bank
+account's lines). Deterministic: the result depends on the lines, not on their order in the input.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hezhang.matching.aliases import Aliases
+from hezhang.matching.assign import assign, top_suggestions
+from hezhang.matching.candidates import exact_pairs, fee_pairs
+from hezhang.matching.evidence import satisfies, score_pairs
+from hezhang.matching.explain import explain_pairs
+from hezhang.matching.groups import Group, find_groups
+from hezhang.matching.model import MATCH_COLUMNS, MatchResult, SearchNote
+from hezhang.matching.prepare import prepare_bank, prepare_ledger
+from hezhang.matching.rules import Rule, RuleSet, Settings, default_rules
+
+_PAIR_OUT = ("b_row", "l_row", "score", "diff", "evidence", "explanation_zh", "explanation_en")
+#: Group searches over all same-direction pairs in a window are skipped above this many pairs (suggestions only).
+MAX_WINDOW_LINK_PAIRS = 20_000_000
+
+
+class _State:
+    def __init__(self, bank: pl.DataFrame, ledger: pl.DataFrame) -> None:
+        self.free_b = bank["row"]
+        self.free_l = ledger["row"]
+        self.contested_b: set[int] = set()
+        self.contested_l: set[int] = set()
+        self.out: list[pl.DataFrame] = []
+        self.notes: list[SearchNote] = []
+
+    def take(self, b_rows: pl.Series, l_rows: pl.Series) -> None:
+        self.free_b = self.free_b.filter(~self.free_b.is_in(b_rows.implode()))
+        self.free_l = self.free_l.filter(~self.free_l.is_in(l_rows.implode()))
+
+    def free(self, pairs: pl.DataFrame, *, uncontested: bool) -> pl.DataFrame:
+        keep = pl.col("b_row").is_in(self.free_b.implode()) & pl.col("l_row").is_in(self.free_l.implode())
+        if uncontested and (self.contested_b or self.contested_l):
+            keep &= ~pl.col("b_row").is_in(list(self.contested_b)) & ~pl.col("l_row").is_in(list(self.contested_l))
+        return pairs.filter(keep)
+
+
+def _pair_rows(pairs: pl.DataFrame, status: str, rule: Rule) -> pl.DataFrame:
+    return pairs.select(
+        pl.lit(status).alias("status"),
+        pl.concat_list("b_row").alias("bank_rows"),
+        pl.concat_list("l_row").alias("ledger_rows"),
+        pl.lit(rule.name).alias("rule"),
+        pl.col("score").round(3).alias("confidence"),
+        pl.col("diff").alias("difference_fen"),
+        "evidence",
+        "explanation_zh",
+        "explanation_en",
+    )
+
+
+def _apply_pairs(state: _State, scored: pl.DataFrame, rule: Rule, settings: Settings) -> None:
+    cand = state.free(scored, uncontested=rule.auto).filter(
+        (pl.col("gap") <= rule.date_window) & satisfies(rule.require, settings)
+    )
+    if cand.is_empty():
+        return
+    if not rule.auto:
+        state.out.append(_pair_rows(top_suggestions(cand), "suggested", rule))
+        return
+    accepted, contested = assign(cand, settings.ambiguity_margin)
+    if not accepted.is_empty():
+        state.out.append(_pair_rows(accepted, "auto", rule))
+        state.take(accepted["b_row"], accepted["l_row"])
+    if not contested.is_empty():
+        state.contested_b.update(contested["b_row"].to_list())
+        state.contested_l.update(contested["l_row"].to_list())
+        state.out.append(_pair_rows(top_suggestions(contested), "suggested", rule))
+
+
+def _group_rows(groups: list[Group], bank: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
+    b_amount = dict(zip(bank["row"].to_list(), bank["amount"].to_list(), strict=True))
+    rows = []
+    for g in groups:
+        if not g.bank_rows:
+            continue
+        total = sum(b_amount[r] for r in g.bank_rows)
+        shape = f"{len(g.bank_rows)} 笔银行流水 : {len(g.ledger_rows)} 笔日记账"
+        shape_en = f"{len(g.bank_rows)} bank : {len(g.ledger_rows)} ledger lines"
+        money = f"{total // 100}.{total % 100:02d}"
+        rows.append(
+            {
+                "status": "auto" if g.auto else "suggested",
+                "bank_rows": list(g.bank_rows),
+                "ledger_rows": list(g.ledger_rows),
+                "rule": g.rule,
+                "confidence": 0.85 if g.auto else 0.5,
+                "difference_fen": 0,
+                "evidence": ["group", "counterparty"] if "counterparty" in g.rule else ["group"],
+                "explanation_zh": f"{shape}，合计 {money} 相符",
+                "explanation_en": f"{shape_en} add up to {money}",
+            }
+        )
+    return pl.DataFrame(rows, schema=_SCHEMA)
+
+
+_SCHEMA = {
+    "status": pl.String, "bank_rows": pl.List(pl.Int64), "ledger_rows": pl.List(pl.Int64), "rule": pl.String,
+    "confidence": pl.Float64, "difference_fen": pl.Int64, "evidence": pl.List(pl.String),
+    "explanation_zh": pl.String, "explanation_en": pl.String,
+}  # fmt: skip
+
+
+def _apply_groups(state: _State, b: pl.DataFrame, l_: pl.DataFrame, rule: Rule, settings: Settings) -> None:
+    fb = b.filter(pl.col("row").is_in(state.free_b.implode()))
+    fl = l_.filter(pl.col("row").is_in(state.free_l.implode()))
+    if rule.auto:
+        fb = fb.filter(~pl.col("row").is_in(list(state.contested_b)))
+        fl = fl.filter(~pl.col("row").is_in(list(state.contested_l)))
+    if not rule.require and fb.height * fl.height > MAX_WINDOW_LINK_PAIRS:
+        return
+    groups, used_b, used_l = find_groups(fb, fl, rule, settings)
+    for g in groups:
+        if g.truncated_side is not None and g.truncated_row is not None:
+            state.notes.append(
+                SearchNote(g.truncated_side, g.truncated_row,
+                           f"组合搜索达到上限（{settings.group_budget} 步），可能遗漏多笔合计匹配",
+                           f"group search stopped at its bound ({settings.group_budget} nodes); a group match may be missed")
+            )  # fmt: skip
+    state.out.append(_group_rows(groups, fb, fl))
+    if used_b or used_l:
+        state.take(pl.Series(sorted(used_b), dtype=pl.Int64), pl.Series(sorted(used_l), dtype=pl.Int64))
+
+
+def match(
+    bank: pl.DataFrame, ledger: pl.DataFrame, rules: RuleSet | None = None, aliases: Aliases | None = None
+) -> MatchResult:
+    rules = rules or default_rules()
+    settings = rules.settings
+    b = prepare_bank(bank)
+    l_ = prepare_ledger(ledger)
+    window = rules.max_window
+    scored = explain_pairs(score_pairs(exact_pairs(b, l_, window), settings, window, aliases), settings)
+    scored = scored.sort("b_row", "l_row")
+    state = _State(b, l_)
+    for rule in rules.rules:
+        if rule.kind == "pair":
+            _apply_pairs(state, scored, rule, settings)
+        elif rule.kind == "fee":
+            fb = b.filter(pl.col("row").is_in(state.free_b.implode()))
+            fl = l_.filter(pl.col("row").is_in(state.free_l.implode()))
+            pairs = fee_pairs(fb, fl, rule.date_window, settings.fees_fen, settings.fee_percent_bp, settings.fee_max_fen)
+            fee_scored = explain_pairs(score_pairs(pairs, settings, window, aliases), settings).sort("b_row", "l_row")
+            _apply_pairs(state, fee_scored, rule, settings)
+        else:
+            _apply_groups(state, b, l_, rule, settings)
+    return _result(state)
+
+
+def _result(state: _State) -> MatchResult:
+    frames = [f.select(list(_SCHEMA)) for f in state.out if not f.is_empty()]
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=_SCHEMA)
+    free_b, free_l = state.free_b.implode(), state.free_l.implode()
+    # Suggestions are for lines left unmatched; drop any that touch an automatic match, and repeats.
+    auto = frame.filter(pl.col("status") == "auto")
+    suggested = (
+        frame.filter(pl.col("status") == "suggested")
+        .filter(
+            pl.col("bank_rows").list.eval(pl.element().is_in(free_b)).list.all()
+            & pl.col("ledger_rows").list.eval(pl.element().is_in(free_l)).list.all()
+        )
+        .unique(subset=["bank_rows", "ledger_rows"], keep="first", maintain_order=True)
+    )
+    frame = (
+        pl.concat([auto, suggested])
+        .with_columns(pl.col("bank_rows").list.sort(), pl.col("ledger_rows").list.sort())
+        .sort(pl.col("status") != "auto", pl.col("bank_rows").list.first(), pl.col("ledger_rows").list.first(),
+              pl.col("bank_rows").list.len(), pl.col("ledger_rows").list.len(), "rule", nulls_last=True)  # fmt: skip
+        .with_row_index("match_id", offset=1)
+        .with_columns(pl.col("match_id").cast(pl.Int64))
+        .select(list(MATCH_COLUMNS))
+    )
+    return MatchResult(
+        frame=frame,
+        unmatched_bank_rows=tuple(sorted(state.free_b.to_list())),
+        unmatched_ledger_rows=tuple(sorted(state.free_l.to_list())),
+        notes=tuple(state.notes),
+    )

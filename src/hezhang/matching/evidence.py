@@ -1,0 +1,145 @@
+"""Evidence for each candidate pair, combined into one score.
+
+Amount and direction are given by how candidates are found; this adds the date gap, references,
+counterparty, settlement method and learned aliases. Names are compared by containment first
+(vectorized) and by rapidfuzz only where containment says nothing, once per distinct pair of texts.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from hezhang.matching.aliases import Aliases
+from hezhang.matching.rules import Settings
+
+W_AMOUNT, W_DATE, W_REFERENCE, W_COUNTERPARTY, W_SETTLEMENT, CONFLICT_PENALTY = 0.40, 0.15, 0.25, 0.15, 0.05, 0.30
+
+
+def _contains(text: str, needle: str) -> pl.Expr:
+    return pl.col(needle).is_not_null() & (pl.col(needle).str.len_chars() >= 2) & pl.col(text).str.contains(
+        pl.col(needle), literal=True
+    ).fill_null(False)
+
+
+def _reference(tail: int) -> pl.Expr:
+    """Which reference both sides share: "serial", "instrument", "tail" or "token" (null when none)."""
+    s_no = pl.col("l_settlement_no")
+    tail_eq = (
+        (s_no.str.len_chars() >= tail)
+        & (pl.col("b_instrument_no").str.len_chars() >= tail)
+        & (s_no.str.slice(-tail) == pl.col("b_instrument_no").str.slice(-tail))
+    )
+    shared = pl.col("b_tokens").list.set_intersection(pl.col("l_tokens")).list.len() > 0
+    return (
+        pl.when(s_no.is_not_null() & (s_no == pl.col("b_bank_ref")))
+        .then(pl.lit("serial"))
+        .when(s_no.is_not_null() & (s_no == pl.col("b_instrument_no")))
+        .then(pl.lit("instrument"))
+        .when(tail_eq.fill_null(False))
+        .then(pl.lit("tail"))
+        .when(shared.fill_null(False))
+        .then(pl.lit("token"))
+        .otherwise(None)
+    )
+
+
+def _fuzzy(pairs: pl.DataFrame) -> pl.DataFrame:
+    """rapidfuzz partial_ratio of the bank core name within the ledger text, for pairs containment left open."""
+    open_ = pairs.filter(pl.col("cp").is_null() & pl.col("b_core").is_not_null() & (pl.col("l_text") != ""))
+    if open_.is_empty():
+        return pairs.with_columns(pl.col("cp").fill_null(0))
+    distinct = open_.select("b_core", "l_text").unique()
+    scores = cpdist(distinct["b_core"].to_list(), distinct["l_text"].to_list(), scorer=fuzz.partial_ratio, workers=-1)
+    distinct = distinct.with_columns(pl.Series("fz", scores).round(0).cast(pl.Int64))
+    return (
+        pairs.join(distinct, on=["b_core", "l_text"], how="left", nulls_equal=True, maintain_order="left")
+        .with_columns(pl.coalesce("cp", "fz", pl.lit(0)).alias("cp"))
+        .drop("fz")
+    )
+
+
+def _alias_hits(pairs: pl.DataFrame, aliases: Aliases | None) -> pl.Series:
+    if aliases is None or not aliases.name_aliases or pairs.is_empty():
+        return pl.Series("alias", [False] * pairs.height)
+    table = pl.DataFrame(
+        [(core, alias) for core, found in aliases.name_aliases.items() for alias in found],
+        schema={"b_core": pl.String, "alias": pl.String},
+        orient="row",
+    )
+    hits = (
+        pairs.select(pl.int_range(pl.len()).alias("i"), "b_core", "l_text")
+        .join(table, on="b_core", how="inner")
+        .filter(pl.col("l_text").str.contains(pl.col("alias"), literal=True))
+        .select("i")
+        .unique()
+    )
+    flags = pl.Series("alias", [False] * pairs.height)
+    if hits.height:
+        flags = flags.scatter(hits["i"], True)
+    return flags
+
+
+def score_pairs(pairs: pl.DataFrame, settings: Settings, window: int, aliases: Aliases | None = None) -> pl.DataFrame:
+    """Add evidence columns (ref, cp, conflict, settle_same, alias) and the combined `score` in 0..1."""
+    if pairs.is_empty():
+        return pairs.with_columns(
+            pl.lit(None, pl.String).alias("ref"),
+            pl.lit(0, pl.Int64).alias("cp"),
+            pl.lit(False).alias("alias"),
+            pl.lit(False).alias("conflict"),
+            pl.lit(False).alias("settle_same"),
+            pl.lit(0.0).alias("score"),
+        )
+    pairs = pairs.with_columns(
+        _reference(settings.reference_tail_digits).alias("ref"),
+        pl.when(_contains("l_text", "b_core"))
+        .then(pl.lit(100, pl.Int64))
+        .when(_contains("b_name", "l_core"))
+        .then(pl.lit(100, pl.Int64))
+        .when(_contains("l_text", "b_brand"))
+        .then(pl.lit(90, pl.Int64))
+        .otherwise(pl.lit(None, pl.Int64))
+        .alias("cp"),
+    )
+    pairs = _fuzzy(pairs)
+    pairs = pairs.with_columns(_alias_hits(pairs, aliases))
+    threshold = settings.counterparty_threshold
+    cp_ok = (pl.col("cp") >= threshold) | pl.col("alias")
+    return pairs.with_columns(
+        pl.when(pl.col("alias")).then(pl.lit(100, pl.Int64)).otherwise(pl.col("cp")).alias("cp"),
+        (pl.col("l_core").is_not_null() & pl.col("b_core").is_not_null() & (pl.col("cp") < 50) & ~pl.col("alias"))
+        .fill_null(False)
+        .alias("conflict"),
+        (pl.col("b_settle").is_not_null() & (pl.col("b_settle") == pl.col("l_settle"))).fill_null(False).alias(
+            "settle_same"
+        ),
+    ).with_columns(
+        (
+            W_AMOUNT
+            + W_DATE * (1 - pl.col("gap") / (window + 1))
+            + pl.when(pl.col("ref").is_not_null()).then(W_REFERENCE).otherwise(0.0)
+            + pl.when(cp_ok).then(W_COUNTERPARTY * pl.col("cp") / 100).otherwise(0.0)
+            + pl.when(pl.col("settle_same")).then(W_SETTLEMENT).otherwise(0.0)
+            - pl.when(pl.col("conflict")).then(CONFLICT_PENALTY).otherwise(0.0)
+        )
+        .clip(0.0, 1.0)
+        .alias("score")
+    )
+
+
+def satisfies(require: frozenset[str], settings: Settings) -> pl.Expr:
+    """The rule's required evidence, as a filter on scored pairs."""
+    cond = pl.lit(True)
+    if "reference" in require:
+        cond &= pl.col("ref").is_not_null()
+    if "counterparty" in require:
+        cond &= (pl.col("cp") >= settings.counterparty_threshold) | pl.col("alias")
+    if "settlement" in require:
+        cond &= pl.col("settle_same")
+    if "no_conflict" in require:
+        cond &= ~pl.col("conflict")
+    if "same_day" in require:
+        cond &= pl.col("gap") == 0
+    return cond

@@ -1,0 +1,74 @@
+"""Bank and ledger frames made ready for matching: day numbers, name cores, reference tokens, equivalence keys."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hezhang.matching.names import brand_expr, core_expr
+
+#: Reference tokens (Odoo's habit): runs of 4+ letters/digits; pure numbers need 5+ digits and must not be dates.
+_TOKEN = r"[A-Za-z0-9]{4,}"
+_DATEISH = r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-3]\d)?$"
+
+_SETTLEMENT = {
+    "转账": "transfer", "网银": "transfer", "网银转账": "transfer", "汇兑": "transfer", "电汇": "transfer",
+    "汇款": "transfer", "转账支票": "cheque", "支票": "cheque", "现金支票": "cheque", "银行汇票": "draft",
+    "银行承兑汇票": "draft", "商业汇票": "draft", "本票": "draft", "现金": "cash", "代发": "payroll",
+    "代发工资": "payroll", "批量扣税": "tax", "扣税": "tax", "委托收款": "collection", "托收": "collection",
+}  # fmt: skip
+
+
+def _tokens(*columns: str) -> pl.Expr:
+    joined = pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" ")
+    found = joined.str.extract_all(_TOKEN)
+    return found.list.eval(
+        pl.element().filter(
+            pl.element().str.contains(r"[A-Za-z]") | (pl.element().str.len_chars() >= 5)
+        ).filter(~pl.element().str.contains(_DATEISH))
+    ).list.unique()
+
+
+def _settlement(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().replace_strict(_SETTLEMENT, default=None, return_dtype=pl.String)
+
+
+def prepare_bank(bank: pl.DataFrame) -> pl.DataFrame:
+    return bank.select(
+        pl.col("row"),
+        pl.col("date").cast(pl.Int32).alias("day"),
+        pl.col("date"),
+        pl.col("direction"),
+        pl.col("amount"),
+        pl.col("counterparty_name").alias("name"),
+        core_expr(pl.col("counterparty_name")).alias("core"),
+        pl.col("bank_ref"),
+        pl.col("instrument_no"),
+        pl.col("memo"),
+        _tokens("memo", "bank_ref", "instrument_no").alias("tokens"),
+        _settlement("settlement_method").alias("settle"),
+        pl.struct("date", "direction", "amount", "counterparty_name", "counterparty_account", "memo")
+        .hash()
+        .alias("key"),
+    ).with_columns(brand_expr(pl.col("core")).alias("brand"))
+
+
+def prepare_ledger(ledger: pl.DataFrame) -> pl.DataFrame:
+    return ledger.select(
+        pl.col("row"),
+        pl.col("date").cast(pl.Int32).alias("day"),
+        pl.col("date"),
+        pl.col("direction"),
+        pl.col("amount"),
+        pl.concat_str(
+            [pl.col(c).fill_null("") for c in ("counterparty_name", "memo", "contra_accounts")], separator=" "
+        ).alias("text"),
+        core_expr(pl.col("counterparty_name")).alias("core"),
+        pl.col("memo"),
+        pl.col("voucher_no"),
+        pl.col("settlement_no"),
+        _tokens("memo", "settlement_no").alias("tokens"),
+        _settlement("settlement_method").alias("settle"),
+        pl.struct("date", "direction", "amount", "counterparty_name", "memo", "contra_accounts", "settlement_no")
+        .hash()
+        .alias("key"),
+    )

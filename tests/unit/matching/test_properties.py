@@ -1,0 +1,97 @@
+"""Invariants of matching and the statement, on generated client-months (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hezhang.domain.frames import BANK_SCHEMA, LEDGER_SCHEMA, frame_from_records
+from hezhang.domain.period import Period
+from hezhang.matching import match
+from hezhang.reconciliation import reconcile
+
+START = date(2026, 10, 1)
+NAMES = ["上海开发区世创商贸有限公司", "北京恒达科技股份有限公司", "张伟", "国家金库上海市分库", None]
+MEMO = {0: "收世创商贸货款", 1: "付恒达科技采购款", 2: "工资", 3: "缴纳税费", 4: "其他"}
+
+transaction = st.fixed_dictionaries(
+    {
+        "day": st.integers(0, 30),
+        "lag": st.integers(-2, 5),
+        "direction": st.sampled_from(["in", "out"]),
+        "amount": st.one_of(st.sampled_from([500, 1_500, 800_000, 1_000_000]), st.integers(1, 10**9)),
+        "who": st.integers(0, len(NAMES) - 1),
+        "side": st.sampled_from(["both", "both", "both", "bank", "ledger"]),
+        "fee": st.sampled_from([0, 0, 0, 1_500]),
+    }
+)
+
+
+def build(txs: list[dict[str, Any]], seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    bank: list[dict[str, Any]] = []
+    ledger: list[dict[str, Any]] = []
+    for t in txs:
+        day = START + timedelta(days=t["day"])
+        if t["side"] in ("both", "bank"):
+            fee = t["fee"] if t["direction"] == "in" and t["amount"] > t["fee"] and t["side"] == "both" else 0
+            bank.append({"date": day, "direction": t["direction"], "amount": t["amount"] - fee,
+                         "counterparty_name": NAMES[t["who"]], "memo": "往来款"})  # fmt: skip
+        if t["side"] in ("both", "ledger"):
+            book_day = min(max(day + timedelta(days=t["lag"]), START), START + timedelta(days=30))
+            ledger.append({"date": book_day, "direction": t["direction"], "amount": t["amount"],
+                           "memo": MEMO[t["who"]], "voucher_no": "记-0001", "account_code": "100201"})  # fmt: skip
+    rng = random.Random(seed)
+    rng.shuffle(bank)
+    rng.shuffle(ledger)
+    for i, r in enumerate(bank, start=1):
+        r.update(row=i, currency="CNY")
+    for i, r in enumerate(ledger, start=1):
+        r.update(row=i, currency="CNY")
+    return frame_from_records(bank, BANK_SCHEMA), frame_from_records(ledger, LEDGER_SCHEMA)
+
+
+def _content(frame: pl.DataFrame, rows: tuple[int, ...]) -> tuple[tuple[Any, ...], ...]:
+    picked = frame.filter(pl.col("row").is_in(list(rows)))
+    return tuple(sorted(picked.select("date", "direction", "amount", "memo").rows(), key=repr))
+
+
+def signature(bank: pl.DataFrame, ledger: pl.DataFrame) -> tuple[Counter[Any], Counter[Any]]:
+    result = match(bank, ledger)
+    auto = Counter((_content(bank, m.bank_rows), _content(ledger, m.ledger_rows), m.difference_fen) for m in result.auto)
+    left = Counter(
+        [("b", r) for r in _content(bank, result.unmatched_bank_rows)]
+        + [("l", r) for r in _content(ledger, result.unmatched_ledger_rows)]
+    )
+    return auto, left
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(transaction, max_size=40), st.integers(0, 10**6))
+def test_every_line_ends_in_exactly_one_place_and_the_statement_balances(txs: list[dict[str, Any]], seed: int) -> None:
+    bank, ledger = build(txs, seed)
+    result = match(bank, ledger)
+    seen_b = Counter(r for m in result.auto for r in m.bank_rows) + Counter(result.unmatched_bank_rows)
+    seen_l = Counter(r for m in result.auto for r in m.ledger_rows) + Counter(result.unmatched_ledger_rows)
+    assert seen_b == Counter(bank["row"].to_list())
+    assert seen_l == Counter(ledger["row"].to_list())
+    opening = 10_000_000
+    closing = opening + sum(a if d == "in" else -a for d, a in bank.select("direction", "amount").rows())
+    rec = reconcile(bank, ledger, result, account="100201", period=Period.month(2026, 10),
+                    book_opening_fen=opening, bank_closing_fen=closing)  # fmt: skip
+    assert rec.balanced, (rec.adjusted_book_fen, rec.adjusted_bank_fen)
+    listed_b = sorted(i.bank_row for i in rec.items if i.bank_row is not None)
+    listed_l = sorted(i.ledger_row for i in rec.items if i.ledger_row is not None)
+    assert listed_b == list(result.unmatched_bank_rows)
+    assert listed_l == list(result.unmatched_ledger_rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(transaction, max_size=30), st.integers(0, 10**6), st.integers(0, 10**6))
+def test_shuffling_input_rows_changes_nothing(txs: list[dict[str, Any]], seed_a: int, seed_b: int) -> None:
+    assert signature(*build(txs, seed_a)) == signature(*build(txs, seed_b))

@@ -54,6 +54,45 @@ def parse(
 
 @app.command()
 @guarded
+def reconcile(
+    bank: Annotated[Path, typer.Option("--bank", help="银行对账单文件 / bank statement file")],
+    journal: Annotated[Path, typer.Option("--journal", help="序时账文件 / journal file")],
+    out: Annotated[Path, typer.Option("--out", help="输出目录 / output directory")],
+    account: Annotated[str, typer.Option("--account", help="银行存款科目代码前缀 / bank account code prefix")] = "1002",
+    book_opening: Annotated[
+        str | None, typer.Option("--book-opening", help="日记账期初余额 / book opening balance, e.g. 12345.67")
+    ] = None,
+    carry_forward: Annotated[
+        Path | None, typer.Option("--carry-forward", help="上期 reconciliation.json / last period's statement")
+    ] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="勾对规则 TOML / matching rules")] = None,
+    aliases: Annotated[Path | None, typer.Option("--aliases", help="已学习的别名 JSON / learned aliases")] = None,
+) -> None:
+    """勾对并编制银行存款余额调节表 / Match a statement with a journal and write the reconciliation."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from hezhang.cli.statement_view import print_statement
+    from hezhang.services.reconciling import reconcile_files
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:  # fmt: skip
+        task = bar.add_task("…")
+        outcome = reconcile_files(
+            bank, journal, out, account_prefix=account, book_opening=book_opening, carry_forward=carry_forward,
+            rules_path=rules, aliases_path=aliases, progress=lambda text: bar.update(task, description=text),
+        )  # fmt: skip
+    if outcome.problems:
+        for p in outcome.problems[:50]:
+            console.print(f"[red]✗[/red] {p}")
+        console.print(f"共 {len(outcome.problems)} 个问题，未写出任何结果 / {len(outcome.problems)} problems; nothing written")
+        raise typer.Exit(EXIT_PROBLEMS)
+    print_statement(console, outcome)
+    for path in outcome.written:
+        console.print(f"已写入 / written: {path}")
+
+
+@app.command()
+@guarded
 def formats(kind: Annotated[FileKind, typer.Option("--kind")] = FileKind.bank) -> None:
     """列出支持的格式 / List the formats hezhang reads."""
     from hezhang.services.parsing import known_formats
@@ -67,16 +106,31 @@ def formats(kind: Annotated[FileKind, typer.Option("--kind")] = FileKind.bank) -
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="演示文件目录 / where to write the demo files")] = Path("demo"),
 ) -> None:
-    """生成演示文件并逐个读取 / Generate demo files and read each of them."""
-    from hezhang.services.demo import write_demo_files
-    from hezhang.services.parsing import parse_file
+    """生成演示文件，逐个读取，并对一个演示客户月度对账 / Generate demo files, read them, reconcile a demo month."""
+    from rich.table import Table
 
+    from hezhang.cli.statement_view import print_statement
+    from hezhang.services.demo import write_demo_files, write_demo_month
+    from hezhang.services.parsing import parse_file
+    from hezhang.services.reconciling import reconcile_files
+
+    table = Table(title="演示文件读取结果 / demo files read", title_justify="left")
+    for column in ("文件 / file", "格式 / format", "笔数 / lines", "收入 / in", "支出 / out", "问题 / problems"):
+        table.add_column(column, justify="right" if column[0] in "笔收支问" else "left")
     failed = False
     for path, kind in write_demo_files(directory):
-        summary = parse_file(path, kind)
-        print_summary(console, summary, max_problems=5)
-        failed |= bool(summary.problems)
-    if failed:
+        s = parse_file(path, kind)
+        table.add_row(path.name, s.format + (f" ({s.bank})" if s.bank else ""), f"{s.count:,}", s.total_in.format(),
+                      s.total_out.format(), str(len(s.problems)))  # fmt: skip
+        failed |= bool(s.problems)
+    console.print(table)
+    bank, journal, account, opening = write_demo_month(directory / "month")
+    console.print(f"\n演示客户月度对账 / demo client-month: {bank.name} + {journal.name}")
+    outcome = reconcile_files(bank, journal, directory / "month" / "out", account_prefix=account, book_opening=opening)
+    for p in outcome.problems:
+        console.print(f"[red]✗[/red] {p}")
+    print_statement(console, outcome)
+    if failed or outcome.problems:
         raise typer.Exit(EXIT_PROBLEMS)
 
 

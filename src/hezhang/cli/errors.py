@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,10 +32,12 @@ def cli_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_IO) from None
 
 
-def guarded[**P, R](func: Callable[P, R]) -> Callable[P, R]:
-    """Run a command inside `cli_errors`."""
-    import functools
+P = ParamSpec("P")
+R = TypeVar("R")
 
+
+def guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a command inside `cli_errors`."""
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with cli_errors():

@@ -74,10 +74,10 @@ def _read_workbook(data: bytes, kind: str) -> Grid:
                 return Grid(rows=rows, file_type=kind, sheet=name)
     except (zipfile.BadZipFile, ValueError, OSError, KeyError, IndexError) as e:
         raise GridError(f"{kind.upper()} 文件损坏或无法读取 / damaged or unreadable {kind.upper()} file: {e}") from None
-    except Exception as e:  # calamine raises its own error types for broken workbooks
-        if type(e).__module__.startswith("python_calamine"):
-            raise GridError(f"{kind.upper()} 文件损坏或无法读取 / damaged or unreadable {kind.upper()} file: {e}") from None
-        raise
+    except BaseException as e:  # calamine raises its own errors, and a Rust panic (a BaseException) on some damage
+        if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+            raise
+        raise GridError(f"{kind.upper()} 文件损坏或无法读取 / damaged or unreadable {kind.upper()} file: {e}") from None
     return Grid(rows=[], file_type=kind)
 
 
@@ -125,6 +125,8 @@ def head_text(data: bytes, rows: int = 80) -> str | None:
                 buffer = io.StringIO()
                 csv.writer(buffer).writerows([[cell_text(v) for v in row] for row in values])
                 return buffer.getvalue()
-    except Exception:  # a damaged workbook: detection says "unknown", parsing says why
+    except BaseException as e:  # a damaged workbook (even a Rust panic): detection says "unknown", parsing says why
+        if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+            raise
         return None
     return None

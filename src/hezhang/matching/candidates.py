@@ -11,6 +11,10 @@ from __future__ import annotations
 import polars as pl
 
 
+#: A fee found by percentage is at least this much: a few fen off is a typo or rounding, not a bank fee.
+MIN_PERCENT_FEE_FEN = 100
+
+
 def _prefixed(frame: pl.DataFrame, prefix: str, keep: tuple[str, ...] = ()) -> pl.DataFrame:
     return frame.rename({c: f"{prefix}{c}" for c in frame.columns if c not in keep})
 
@@ -59,7 +63,10 @@ def fee_pairs(
         parts.append(
             pairs.filter(
                 (pl.col("gap") <= window)
-                & (pl.col("diff").is_in(list(fees_fen)) | (pl.col("diff") * 10000 <= gross * percent_bp))
+                & (
+                    pl.col("diff").is_in(list(fees_fen))
+                    | ((pl.col("diff") >= MIN_PERCENT_FEE_FEN) & (pl.col("diff") * 10000 <= gross * percent_bp))
+                )
             )
         )
     if not parts:

@@ -133,14 +133,20 @@ def _apply_groups(state: _State, b: pl.DataFrame, l_: pl.DataFrame, rule: Rule, 
 
 
 def match(
-    bank: pl.DataFrame, ledger: pl.DataFrame, rules: RuleSet | None = None, aliases: Aliases | None = None
+    bank: pl.DataFrame,
+    ledger: pl.DataFrame,
+    rules: RuleSet | None = None,
+    aliases: Aliases | None = None,
+    context: pl.DataFrame | None = None,
 ) -> MatchResult:
+    """Match `bank` against `ledger`; `context` (the journal's other lines) helps name counterparties."""
     rules = rules or default_rules()
     settings = rules.settings
     b = prepare_bank(bank)
-    l_ = prepare_ledger(ledger)
-    window = rules.max_window
-    scored = explain_pairs(score_pairs(exact_pairs(b, l_, window), settings, window, aliases), settings)
+    l_ = prepare_ledger(ledger, context)
+    window = rules.pair_window
+    scale = settings.date_window
+    scored = explain_pairs(score_pairs(exact_pairs(b, l_, window), settings, scale, aliases), settings)
     scored = scored.sort("b_row", "l_row")
     state = _State(b, l_)
     for rule in rules.rules:
@@ -150,7 +156,7 @@ def match(
             fb = b.filter(pl.col("row").is_in(state.free_b.implode()))
             fl = l_.filter(pl.col("row").is_in(state.free_l.implode()))
             pairs = fee_pairs(fb, fl, rule.date_window, settings.fees_fen, settings.fee_percent_bp, settings.fee_max_fen)
-            fee_scored = explain_pairs(score_pairs(pairs, settings, window, aliases), settings).sort("b_row", "l_row")
+            fee_scored = explain_pairs(score_pairs(pairs, settings, scale, aliases), settings).sort("b_row", "l_row")
             _apply_pairs(state, fee_scored, rule, settings)
         else:
             _apply_groups(state, b, l_, rule, settings)

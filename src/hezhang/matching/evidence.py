@@ -14,7 +14,10 @@ from rapidfuzz.process import cpdist
 from hezhang.matching.aliases import Aliases
 from hezhang.matching.rules import Settings
 
-W_AMOUNT, W_DATE, W_REFERENCE, W_COUNTERPARTY, W_SETTLEMENT, CONFLICT_PENALTY = 0.40, 0.15, 0.25, 0.15, 0.05, 0.30
+W_AMOUNT, W_DATE, W_SAME_DAY, W_REFERENCE, W_COUNTERPARTY, W_SETTLEMENT = 0.40, 0.15, 0.05, 0.25, 0.15, 0.05
+CONFLICT_PENALTY = 0.30
+#: Similarity of two stated names (bank 对方户名, ledger 核算项目) below which they name different parties.
+CONFLICT_BELOW = 60
 
 
 def _contains(text: str, needle: str) -> pl.Expr:
@@ -45,19 +48,44 @@ def _reference(tail: int) -> pl.Expr:
     )
 
 
-def _fuzzy(pairs: pl.DataFrame) -> pl.DataFrame:
-    """rapidfuzz partial_ratio of the bank core name within the ledger text, for pairs containment left open."""
-    open_ = pairs.filter(pl.col("cp").is_null() & pl.col("b_core").is_not_null() & (pl.col("l_text") != ""))
+def _fuzzy(pairs: pl.DataFrame, left: str, right: str, scorer: object) -> pl.DataFrame:
+    """Fill `cp` where containment left it open with a rapidfuzz score of `left` against `right`,
+    computed once per distinct pair of texts."""
+    open_ = pairs.filter(pl.col("cp").is_null() & pl.col(left).is_not_null() & (pl.col(right).fill_null("") != ""))
     if open_.is_empty():
         return pairs.with_columns(pl.col("cp").fill_null(0))
-    distinct = open_.select("b_core", "l_text").unique()
-    scores = cpdist(distinct["b_core"].to_list(), distinct["l_text"].to_list(), scorer=fuzz.partial_ratio, workers=-1)
+    distinct = open_.select(left, right).unique()
+    scores = cpdist(distinct[left].to_list(), distinct[right].to_list(), scorer=scorer, workers=-1)
     distinct = distinct.with_columns(pl.Series("fz", scores).round(0).cast(pl.Int64))
     return (
-        pairs.join(distinct, on=["b_core", "l_text"], how="left", nulls_equal=True, maintain_order="left")
+        pairs.join(distinct, on=[left, right], how="left", nulls_equal=True, maintain_order="left")
         .with_columns(pl.coalesce("cp", "fz", pl.lit(0)).alias("cp"))
         .drop("fz")
     )
+
+
+def _counterparty(pairs: pl.DataFrame) -> pl.DataFrame:
+    """`cp` 0..100 and `named`: how well the bank's 对方户名 meets the ledger.
+
+    When the ledger states a party (核算项目), the two stated names are compared with each other;
+    otherwise the bank name is looked for in the ledger's memo, voucher memos and contra accounts.
+    """
+    named = pl.col("l_core").is_not_null() & pl.col("b_core").is_not_null()
+    same = (pl.col("b_core") == pl.col("l_core")) | _contains("b_name", "l_core") | _contains("l_core", "b_core")
+    stated = pairs.filter(named).with_columns(
+        pl.when(same).then(pl.lit(100, pl.Int64)).otherwise(pl.lit(None, pl.Int64)).alias("cp")
+    )
+    stated = _fuzzy(stated, "b_core", "l_core", fuzz.ratio)
+    found = pairs.filter(~named).with_columns(
+        pl.when(_contains("l_text", "b_core"))
+        .then(pl.lit(100, pl.Int64))
+        .when(_contains("l_text", "b_brand"))
+        .then(pl.lit(80, pl.Int64))
+        .otherwise(pl.lit(None, pl.Int64))
+        .alias("cp")
+    )
+    found = _fuzzy(found, "b_core", "l_text", fuzz.partial_ratio)
+    return pl.concat([stated.with_columns(pl.lit(True).alias("named")), found.with_columns(pl.lit(False).alias("named"))])
 
 
 def _alias_hits(pairs: pl.DataFrame, aliases: Aliases | None) -> pl.Series:
@@ -87,38 +115,27 @@ def score_pairs(pairs: pl.DataFrame, settings: Settings, window: int, aliases: A
         return pairs.with_columns(
             pl.lit(None, pl.String).alias("ref"),
             pl.lit(0, pl.Int64).alias("cp"),
+            pl.lit(False).alias("named"),
             pl.lit(False).alias("alias"),
             pl.lit(False).alias("conflict"),
             pl.lit(False).alias("settle_same"),
             pl.lit(0.0).alias("score"),
         )
-    pairs = pairs.with_columns(
-        _reference(settings.reference_tail_digits).alias("ref"),
-        pl.when(_contains("l_text", "b_core"))
-        .then(pl.lit(100, pl.Int64))
-        .when(_contains("b_name", "l_core"))
-        .then(pl.lit(100, pl.Int64))
-        .when(_contains("l_text", "b_brand"))
-        .then(pl.lit(90, pl.Int64))
-        .otherwise(pl.lit(None, pl.Int64))
-        .alias("cp"),
-    )
-    pairs = _fuzzy(pairs)
+    pairs = _counterparty(pairs.with_columns(_reference(settings.reference_tail_digits).alias("ref")))
     pairs = pairs.with_columns(_alias_hits(pairs, aliases))
     threshold = settings.counterparty_threshold
     cp_ok = (pl.col("cp") >= threshold) | pl.col("alias")
     return pairs.with_columns(
         pl.when(pl.col("alias")).then(pl.lit(100, pl.Int64)).otherwise(pl.col("cp")).alias("cp"),
-        (pl.col("l_core").is_not_null() & pl.col("b_core").is_not_null() & (pl.col("cp") < 50) & ~pl.col("alias"))
-        .fill_null(False)
-        .alias("conflict"),
+        (pl.col("named") & (pl.col("cp") < CONFLICT_BELOW) & ~pl.col("alias")).fill_null(False).alias("conflict"),
         (pl.col("b_settle").is_not_null() & (pl.col("b_settle") == pl.col("l_settle"))).fill_null(False).alias(
             "settle_same"
         ),
     ).with_columns(
         (
             W_AMOUNT
-            + W_DATE * (1 - pl.col("gap") / (window + 1))
+            + W_DATE * (1 - pl.col("gap").clip(0, window + 1) / (window + 1))
+            + pl.when(pl.col("gap") == 0).then(W_SAME_DAY).otherwise(0.0)
             + pl.when(pl.col("ref").is_not_null()).then(W_REFERENCE).otherwise(0.0)
             + pl.when(cp_ok).then(W_COUNTERPARTY * pl.col("cp") / 100).otherwise(0.0)
             + pl.when(pl.col("settle_same")).then(W_SETTLEMENT).otherwise(0.0)

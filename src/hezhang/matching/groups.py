@@ -9,6 +9,7 @@ search cut short by its bounds, give suggestions and a note.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 import polars as pl
 
@@ -16,6 +17,8 @@ from hezhang.matching.rules import Rule, Settings
 from hezhang.matching.subset_sum import find_subsets
 
 _CJK_RUN = r"[\u4e00-\u9fff]{2,}"
+#: At most this many bank lines on the bank side of an N:M group.
+MAX_BANK_SIDE = 3
 _STOP_BIGRAMS = ["有限", "公司", "限公", "责任", "股份", "转账", "款项"]
 
 
@@ -49,8 +52,8 @@ def _counterparty_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -
     )
 
 
-def _same_day_links(bank: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
-    """(b_row, l_row) pairs on the same day and direction whose memos share a two-character word."""
+def _memo_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
+    """(b_row, l_row) pairs of one direction within the window whose texts share a two-character word."""
     def grams(frame: pl.DataFrame, text: str) -> pl.DataFrame:
         runs = frame.select("row", "direction", "day", pl.col(text).fill_null("").str.extract_all(_CJK_RUN).alias("r"))
         pieces = (
@@ -67,7 +70,7 @@ def _same_day_links(bank: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
     b = grams(bank.with_columns(pl.concat_str([pl.col("memo").fill_null(""), pl.col("name").fill_null("")])
                                 .alias("bt")), "bt")  # fmt: skip
     l_ = grams(ledger, "text")
-    joined = b.join(l_, on=["direction", "day"], suffix="_l")
+    joined = b.join(l_, on="direction", suffix="_l").filter((pl.col("day") - pl.col("day_l")).abs() <= window)
     shared = pl.col("g").list.set_intersection(pl.col("g_l")).list.set_difference(pl.lit(_STOP_BIGRAMS))
     return joined.filter(shared.list.len() > 0).select(pl.col("row").alias("b_row"), pl.col("row_l").alias("l_row"))
 
@@ -78,8 +81,10 @@ def find_groups(
     """Group matches under one rule among free lines. Returns (groups, bank rows used, ledger rows used)."""
     if bank.is_empty() or ledger.is_empty():
         return [], set(), set()
-    if "same_day" in rule.require:
-        links = _same_day_links(bank, ledger)
+    if "bank_fees" in rule.require:
+        return _bank_fees(bank, ledger, rule)
+    if "memo" in rule.require:
+        links = _memo_links(bank, ledger, rule.date_window)
     elif "counterparty" in rule.require:
         links = _counterparty_links(bank, ledger, rule.date_window)
     else:
@@ -127,14 +132,25 @@ def _search_side(
         pl.col("t_amount").first(), pl.col("m").head(settings.group_candidates),
         pl.col("m_amount").head(settings.group_candidates), pl.col("m_key").head(settings.group_candidates),
         pl.col("m_amount").head(settings.group_candidates).sum().alias("reach"),
-    ).filter((pl.col("reach") >= pl.col("t_amount")) & (pl.col("m").list.len() >= 2))  # fmt: skip
+    ).filter(pl.col("m").list.len() >= 2)  # fmt: skip
     used_t, used_m = (used_b, used_l) if target_side == "bank" else (used_l, used_b)
+    batches = _batches(cand)
     groups: list[Group] = []
-    for t, amount, rows, amounts, keys, _ in per_target.iter_rows():
+    for t, amount, rows, amounts, keys, reach in per_target.iter_rows():
         if t in used_t:
             continue
         free = [i for i, r in enumerate(rows) if r not in used_m]
         if len(free) < 2:
+            continue
+        batch = _batch(t, amount, batches.get(t, []), used_m)
+        if batch is not None:
+            b_rows, l_rows = ((t,), batch) if target_side == "bank" else (batch, (t,))
+            groups.append(Group(b_rows, l_rows, rule.auto, rule.name))
+            if rule.auto:
+                used_t.add(t)
+                used_m.update(batch)
+            continue
+        if reach < amount:
             continue
         search = find_subsets(
             amount, [amounts[i] for i in free], [keys[i] for i in free],
@@ -154,32 +170,97 @@ def _search_side(
     return groups
 
 
+_FEE_WORDS = r"手续费|服务费|管理费|工本费|年费|汇划费|短信费|回单|结算费|邮电费|账户费"
+_FEE_BOOKING = r"手续费|银行费用|银行费|财务费用"
+
+
+def _bank_fees(bank: pl.DataFrame, ledger: pl.DataFrame, rule: Rule) -> tuple[list[Group], set[int], set[int]]:
+    """Bank charges of the period (all outgoing lines whose memo names a charge, up to the booking date)
+    against a ledger line booking bank charges, when the totals agree exactly."""
+    fees = bank.filter((pl.col("direction") == "out") & pl.col("memo").fill_null("").str.contains(_FEE_WORDS))
+    bookings = ledger.filter((pl.col("direction") == "out") & pl.col("text").str.contains(_FEE_BOOKING)).sort(
+        "day", "row"
+    )
+    groups: list[Group] = []
+    used_b: set[int] = set()
+    used_l: set[int] = set()
+    for row, day, amount in bookings.select("row", "day", "amount").iter_rows():
+        picked = fees.filter(
+            (pl.col("day") <= day) & (pl.col("day") >= day - rule.date_window) & ~pl.col("row").is_in(list(used_b))
+        )
+        if picked.height >= 2 and int(picked["amount"].sum()) == amount:
+            members = tuple(sorted(picked["row"].to_list()))
+            groups.append(Group(members, (row,), rule.auto, rule.name))
+            if rule.auto:
+                used_b.update(members)
+                used_l.add(row)
+    return groups, used_b, used_l
+
+
+def _batches(cand: pl.DataFrame) -> dict[int, list[tuple[int, list[int], list[int]]]]:
+    """Per target: its linked members grouped by day (a payroll or tax batch is one day's lines)."""
+    per_day = cand.group_by("t", "m_day", maintain_order=True).agg(pl.col("m"), pl.col("m_amount"))
+    out: dict[int, list[tuple[int, list[int], list[int]]]] = {}
+    for t, day, rows, amounts in per_day.iter_rows():
+        out.setdefault(t, []).append((day, rows, amounts))
+    return out
+
+
+def _batch(t: int, amount: int, days: list[tuple[int, list[int], list[int]]], used: set[int]) -> tuple[int, ...] | None:
+    """The one day whose linked lines (all of them, 2 or more) add up to the target, if exactly one does."""
+    hits = []
+    for _, rows, amounts in days:
+        free = [(r, a) for r, a in zip(rows, amounts, strict=True) if r not in used]
+        if len(free) >= 2 and sum(a for _, a in free) == amount:
+            hits.append(tuple(sorted(r for r, _ in free)))
+    return hits[0] if len(hits) == 1 else None
+
+
 def _many_to_many(
     bank: pl.DataFrame, ledger: pl.DataFrame, links: pl.DataFrame, rule: Rule, settings: Settings,
     used_b: set[int], used_l: set[int],
 ) -> list[Group]:  # fmt: skip
-    """Connected sets of linked lines (one counterparty) whose totals agree on both sides."""
+    """Several bank lines of one counterparty against several ledger lines naming it, when the sums agree.
+
+    Per counterparty, every choice of 2..`MAX_BANK_SIDE` free bank lines is a target for a subset search
+    over the ledger lines linked to them; a unique solution (up to interchangeable lines) is a match.
+    """
     free = links.filter(~pl.col("b_row").is_in(list(used_b)) & ~pl.col("l_row").is_in(list(used_l)))
     if free.is_empty():
         return []
     clusters = (
         free.join(bank.select(pl.col("row").alias("b_row"), "core"), on="b_row")
-        .group_by("core", maintain_order=True)
+        .group_by("core")
         .agg(pl.col("b_row").unique().sort(), pl.col("l_row").unique().sort())
         .sort("core")
     )
-    b_amount = dict(zip(bank["row"].to_list(), bank["amount"].to_list(), strict=True))
-    l_amount = dict(zip(ledger["row"].to_list(), ledger["amount"].to_list(), strict=True))
-    groups = []
+    info_b = {r: (a, k) for r, a, k in bank.select("row", "amount", "key").iter_rows()}
+    info_l = {r: (a, k) for r, a, k in ledger.select("row", "amount", "key").iter_rows()}
+    groups: list[Group] = []
     for _, b_rows, l_rows in clusters.iter_rows():
-        b_rows = [r for r in b_rows if r not in used_b]
-        l_rows = [r for r in l_rows if r not in used_l]
-        if not (2 <= len(b_rows) <= settings.group_max_lines and 2 <= len(l_rows) <= settings.group_max_lines):
+        b_rows = [r for r in b_rows if r not in used_b][: settings.group_candidates]
+        l_rows = [r for r in l_rows if r not in used_l][: settings.group_candidates]
+        if len(b_rows) < 2 or len(l_rows) < 2:
             continue
-        if sum(b_amount[r] for r in b_rows) != sum(l_amount[r] for r in l_rows):
-            continue
-        groups.append(Group(tuple(b_rows), tuple(l_rows), rule.auto, rule.name))
-        if rule.auto:
-            used_b.update(b_rows)
-            used_l.update(l_rows)
+        found: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        truncated = False
+        for size in range(2, min(MAX_BANK_SIDE, len(b_rows)) + 1):
+            for chosen in combinations(b_rows, size):
+                target = sum(info_b[r][0] for r in chosen)
+                search = find_subsets(
+                    target, [info_l[r][0] for r in l_rows], [info_l[r][1] for r in l_rows],
+                    max_lines=settings.group_max_lines, budget=settings.group_budget // 10,
+                )  # fmt: skip
+                truncated |= search.truncated
+                for solution in search.solutions:
+                    pick = tuple(sorted(l_rows[i] for i in solution))
+                    kinds = (tuple(sorted(info_b[r][1] for r in chosen)), tuple(sorted(info_l[r][1] for r in pick)))
+                    found.setdefault(kinds, (tuple(sorted(chosen)), pick))
+        unique = len(found) == 1 and not truncated
+        for b_pick, l_pick in list(found.values())[:3]:
+            groups.append(Group(b_pick, l_pick, rule.auto and unique, rule.name))
+        if rule.auto and unique:
+            (b_pick, l_pick), = found.values()
+            used_b.update(b_pick)
+            used_l.update(l_pick)
     return groups

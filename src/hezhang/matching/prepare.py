@@ -52,7 +52,25 @@ def prepare_bank(bank: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(brand_expr(pl.col("core")).alias("brand"))
 
 
-def prepare_ledger(ledger: pl.DataFrame) -> pl.DataFrame:
+def voucher_memos(ledger: pl.DataFrame, context: pl.DataFrame | None) -> pl.DataFrame:
+    """Per voucher (date, voucher_no): the distinct memos of all its lines, bank lines and context alike.
+
+    The other lines of a voucher describe the same event ("收金桥贸易货款" on the 应收账款 line), so they
+    tell who the counterparty of a bank line is when its own memo does not.
+    """
+    frames = [ledger.select("date", "voucher_no", "memo")]
+    if context is not None and not context.is_empty():
+        frames.append(context.select("date", "voucher_no", "memo"))
+    return (
+        pl.concat(frames)
+        .drop_nulls("memo")
+        .group_by("date", "voucher_no")
+        .agg(pl.col("memo").unique(maintain_order=True).str.join(" ").alias("voucher_text"))
+    )
+
+
+def prepare_ledger(ledger: pl.DataFrame, context: pl.DataFrame | None = None) -> pl.DataFrame:
+    ledger = ledger.join(voucher_memos(ledger, context), on=["date", "voucher_no"], how="left", maintain_order="left")
     return ledger.select(
         pl.col("row"),
         pl.col("date").cast(pl.Int32).alias("day"),
@@ -60,7 +78,8 @@ def prepare_ledger(ledger: pl.DataFrame) -> pl.DataFrame:
         pl.col("direction"),
         pl.col("amount"),
         pl.concat_str(
-            [pl.col(c).fill_null("") for c in ("counterparty_name", "memo", "contra_accounts")], separator=" "
+            [pl.col(c).fill_null("") for c in ("counterparty_name", "memo", "contra_accounts", "voucher_text")],
+            separator=" ",
         ).alias("text"),
         core_expr(pl.col("counterparty_name")).alias("core"),
         pl.col("memo"),

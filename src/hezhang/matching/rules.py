@@ -9,7 +9,7 @@ from typing import Any
 
 from hezhang.domain.money import MoneyError, parse_fen
 
-EVIDENCE = frozenset({"reference", "counterparty", "settlement", "no_conflict", "same_day"})
+EVIDENCE = frozenset({"reference", "counterparty", "settlement", "no_conflict", "same_day", "memo", "bank_fees"})
 KINDS = frozenset({"pair", "fee", "group"})
 MODES = frozenset({"auto", "suggest"})
 
@@ -35,7 +35,7 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class Settings:
     date_window: int = 12
-    ambiguity_margin: float = 0.08
+    ambiguity_margin: float = 0.06
     reference_tail_digits: int = 6
     counterparty_threshold: int = 70
     fees_fen: tuple[int, ...] = (50, 100, 200, 500, 1000, 1500, 2000, 2500, 3000, 5000)
@@ -52,8 +52,9 @@ class RuleSet:
     rules: tuple[Rule, ...]
 
     @property
-    def max_window(self) -> int:
-        return max([self.settings.date_window, *(r.date_window for r in self.rules)])
+    def pair_window(self) -> int:
+        """The widest date window of the pair and fee rules: how far apart candidate pairs may lie."""
+        return max([self.settings.date_window, *(r.date_window for r in self.rules if r.kind != "group")])
 
 
 def default_rules() -> RuleSet:

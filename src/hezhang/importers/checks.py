@@ -70,14 +70,33 @@ def _signed(frame: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
-def _order(frame: pl.DataFrame) -> str | None:
-    """"ascending" or "descending" by date in file order, or None when the file is in neither."""
+def _orders(frame: pl.DataFrame) -> list[str]:
+    """The date orders the file is in: ["ascending"], ["descending"], both (all one day), or none."""
     dates = frame["date"]
+    found = []
     if len(dates) < 2 or dates.is_sorted():
-        return "ascending"
-    if dates.is_sorted(descending=True):
-        return "descending"
-    return None
+        found.append("ascending")
+    if len(dates) < 2 or dates.is_sorted(descending=True):
+        found.append("descending")
+    return found
+
+
+def _order(frame: pl.DataFrame) -> str | None:
+    """The order whose running balance holds (ascending first), else the first order the dates allow."""
+    orders = _orders(frame)
+    for order in orders:
+        if not _broken(frame, order).any():
+            return order
+    return orders[0] if orders else None
+
+
+def _expected(frame: pl.DataFrame, order: str) -> pl.Series:
+    bal, signed = frame["balance"], _signed(frame)
+    return bal.shift(1) + signed if order == "ascending" else bal.shift(-1) + signed
+
+
+def _broken(frame: pl.DataFrame, order: str) -> pl.Series:
+    return (_expected(frame, order) != frame["balance"]).fill_null(False)
 
 
 def balance_chain(frame: pl.DataFrame, meta: StatementMeta, filename: str, notices: list[Problem]) -> list[Problem]:
@@ -103,12 +122,7 @@ def balance_chain(frame: pl.DataFrame, meta: StatementMeta, filename: str, notic
         )
         return []
     signed = _signed(frame)
-    if order == "ascending":
-        expected = bal.shift(1) + signed
-        broken = (expected != bal).fill_null(False)
-    else:
-        expected = bal.shift(-1) + signed
-        broken = (expected != bal).fill_null(False)
+    expected, broken = _expected(frame, order), _broken(frame, order)
     if not broken.any():
         if meta.opening_balance is not None and order == "ascending":
             first = int(bal[0]) - int(signed[0])

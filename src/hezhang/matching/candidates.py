@@ -11,6 +11,8 @@ from __future__ import annotations
 import polars as pl
 
 
+#: How long an item carried from an earlier period may wait for its counterpart.
+CARRY_DAYS = 366
 #: A fee found by percentage is at least this much: a few fen off is a typo or rounding, not a bank fee.
 MIN_PERCENT_FEE_FEN = 100
 
@@ -20,7 +22,31 @@ def _prefixed(frame: pl.DataFrame, prefix: str, keep: tuple[str, ...] = ()) -> p
 
 
 def exact_pairs(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
-    """All (bank, ledger) pairs with equal direction and amount and |date gap| <= window."""
+    """All (bank, ledger) pairs with equal direction and amount and |date gap| <= window, plus the pairs
+    of an item carried from the previous period (negative row) with a line of this period dated on or
+    after it, however far apart (an outstanding cheque may clear months later)."""
+    current = _window_pairs(bank.filter(pl.col("row") > 0), ledger.filter(pl.col("row") > 0), window)
+    carried = [
+        _carried_pairs(bank.filter(pl.col("row") < 0), ledger.filter(pl.col("row") > 0), "b_day", "l_day"),
+        _carried_pairs(bank.filter(pl.col("row") > 0), ledger.filter(pl.col("row") < 0), "l_day", "b_day"),
+    ]
+    return pl.concat([current, *carried], how="vertical_relaxed")
+
+
+def _carried_pairs(bank: pl.DataFrame, ledger: pl.DataFrame, older: str, newer: str) -> pl.DataFrame:
+    b = _prefixed(bank, "b_", ("direction", "amount"))
+    l_ = _prefixed(ledger, "l_", ("direction", "amount"))
+    return (
+        b.join(l_, on=["direction", "amount"], how="inner")
+        .filter((pl.col(newer) >= pl.col(older)) & (pl.col(newer) - pl.col(older) <= CARRY_DAYS))
+        .with_columns((pl.col("b_day") - pl.col("l_day")).abs().alias("gap"), pl.lit(0, pl.Int64).alias("diff"))
+        .rename({"amount": "b_amount"})
+        .with_columns(pl.col("b_amount").alias("l_amount"))
+        .select(_window_pairs(bank.head(0), ledger.head(0), 0).columns)
+    )
+
+
+def _window_pairs(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
     size = window + 1
     b = _prefixed(bank, "b_", ("direction", "amount")).with_columns(
         pl.int_ranges(pl.col("b_day") // size - 1, pl.col("b_day") // size + 2).alias("bucket")

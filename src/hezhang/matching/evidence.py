@@ -159,4 +159,6 @@ def satisfies(require: frozenset[str], settings: Settings) -> pl.Expr:
         cond &= ~pl.col("conflict")
     if "same_day" in require:
         cond &= pl.col("gap") == 0
+    if "carried" in require:
+        cond &= (pl.col("b_row") < 0) | (pl.col("l_row") < 0)
     return cond

@@ -9,7 +9,7 @@ from typing import Any
 
 from hezhang.domain.money import MoneyError, parse_fen
 
-EVIDENCE = frozenset({"reference", "counterparty", "settlement", "no_conflict", "same_day", "memo", "bank_fees"})
+EVIDENCE = frozenset({"reference", "counterparty", "settlement", "no_conflict", "same_day", "memo", "bank_fees", "carried"})
 KINDS = frozenset({"pair", "fee", "group"})
 MODES = frozenset({"auto", "suggest"})
 
@@ -54,7 +54,8 @@ class RuleSet:
     @property
     def pair_window(self) -> int:
         """The widest date window of the pair and fee rules: how far apart candidate pairs may lie."""
-        return max([self.settings.date_window, *(r.date_window for r in self.rules if r.kind != "group")])
+        spans = [r.date_window for r in self.rules if r.kind != "group" and "carried" not in r.require]
+        return max([self.settings.date_window, *spans])
 
 
 def default_rules() -> RuleSet:

@@ -54,12 +54,11 @@ def _difference_items(bank: pl.DataFrame, result: MatchResult) -> list[Outstandi
     out = []
     dates = dict(zip(bank["row"].to_list(), bank["date"].to_list(), strict=True))
     with_diff = result.frame.filter((pl.col("status") == Status.AUTO.value) & (pl.col("difference_fen") != 0))
-    for match_id, bank_rows, diff, zh in with_diff.select(
-        "match_id", "bank_rows", "difference_fen", "explanation_zh"
-    ).iter_rows():
+    for match_id, bank_rows, diff in with_diff.select("match_id", "bank_rows", "difference_fen").iter_rows():
         kind = OutstandingKind.BANK_PAID_BOOK_NOT if diff > 0 else OutstandingKind.BANK_RECEIVED_BOOK_NOT
         day = max(dates[r] for r in bank_rows)
-        out.append(OutstandingItem(kind=kind, amount_fen=abs(diff), date=day, memo=zh.split("；")[0], match_id=match_id))
+        memo = f"银行扣收手续费差额（勾对 {match_id}）" if diff > 0 else f"银行多收差额（勾对 {match_id}）"
+        out.append(OutstandingItem(kind=kind, amount_fen=abs(diff), date=day, memo=memo, match_id=match_id))
     return out
 
 
@@ -85,9 +84,11 @@ def reconcile(
     own_bank = bank.filter(pl.col("row") > 0)
     own_ledger = ledger.filter(pl.col("row") > 0)
     movement_bank, movement_book = _signed(own_bank), _signed(own_ledger)
-    carried_gap = sum(i.kind.sign * i.amount_fen for i in carried_ledger) - sum(
-        i.kind.sign * i.amount_fen for i in carried_bank
-    )  # bank opening − book opening implied by last period's outstanding items
+    # Last period: book + its book-side items = bank + its bank-side items, so this period opens with
+    # bank opening − book opening = Σ book-side items − Σ bank-side items (signed as they adjust).
+    carried_gap = sum(i.kind.sign * i.amount_fen for i in carried_bank) - sum(
+        i.kind.sign * i.amount_fen for i in carried_ledger
+    )
     bank_assumed = book_assumed = False
     if bank_closing_fen is None and bank_opening_fen is not None:
         bank_closing_fen = bank_opening_fen + movement_bank

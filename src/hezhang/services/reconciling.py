@@ -19,7 +19,7 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers import parse
 from hezhang.matching import Aliases, MatchResult, RuleError, RuleSet, default_rules, load_rules, match
-from hezhang.reconciliation import BalanceReconciliation, OutstandingKind, reconcile
+from hezhang.reconciliation import BalanceReconciliation, OutstandingItem, OutstandingKind, reconcile
 from hezhang.reconciliation.carry import carried_lines, load_carry_forward
 from hezhang.reports.matches_csv import render_matches_csv
 from hezhang.reports.reconciliation_json import render_reconciliation_json
@@ -91,7 +91,7 @@ def reconcile_files(
     rules, rule_problems = _read_rules(rules_path)
     aliases, alias_problems = _read_aliases(aliases_path)
     problems += rule_problems + alias_problems
-    carried = ()
+    carried: tuple[OutstandingItem, ...] = ()
     if carry_forward is not None:
         carried, carry_problems = load_carry_forward(carry_forward.read_text("utf-8"), carry_forward.name)
         problems += carry_problems
@@ -108,11 +108,11 @@ def reconcile_files(
                                 "neither file holds a transaction; there is no period to reconcile"))
     if problems or rules is None or period is None:
         return ReconcileOutcome(problems=tuple(problems))
-    extra_bank, extra_ledger = carried_lines(carried)
+    extra_bank, extra_ledger = carried_lines(carried, currency=bank.meta.currency or "CNY", account_code=account_prefix)
     bank_frame = _with_carried(bank.lines, extra_bank, dict(BANK_SCHEMA))
     ledger_frame = _with_carried(journal.lines, extra_ledger, dict(LEDGER_SCHEMA))
     progress(f"勾对 {bank.lines.height:,} × {journal.lines.height:,} 行 / matching")
-    result = match(bank_frame, ledger_frame, rules, aliases)
+    result = match(bank_frame, ledger_frame, rules, aliases, context=journal.context)
     progress("编制余额调节表 / computing the statement")
     statement = reconcile(
         bank_frame,

@@ -26,15 +26,20 @@ def standard_frame(lines: int, seed: int = 7) -> pl.DataFrame:
 
     def money(values: np.ndarray) -> pl.Expr:
         s = pl.Series(values)
-        return pl.concat_str([(pl.lit(s) // 100).cast(pl.String), pl.lit("."), (pl.lit(s) % 100).cast(pl.String).str.pad_start(2, "0")])
+        return pl.concat_str(
+            [(pl.lit(s) // 100).cast(pl.String), pl.lit("."), (pl.lit(s) % 100).cast(pl.String).str.pad_start(2, "0")]
+        )
 
     frame = pl.DataFrame({"d": day, "in": incoming, "fen": fen, "bal": balance, "i": np.arange(lines)})
     dates = pl.date_range(date(2026, 1, 1), date(2026, 12, 31), eager=True)
     return frame.select(
         dates.gather(pl.Series(day)).dt.strftime("%Y-%m-%d").alias("交易日期"),
-        pl.format("{}:{}:{}", (pl.col("i") % 10 + 8).cast(pl.String).str.pad_start(2, "0"),
-                  (pl.col("i") % 60).cast(pl.String).str.pad_start(2, "0"),
-                  (pl.col("i") * 7 % 60).cast(pl.String).str.pad_start(2, "0")).alias("交易时间"),
+        pl.format(
+            "{}:{}:{}",
+            (pl.col("i") % 10 + 8).cast(pl.String).str.pad_start(2, "0"),
+            (pl.col("i") % 60).cast(pl.String).str.pad_start(2, "0"),
+            (pl.col("i") * 7 % 60).cast(pl.String).str.pad_start(2, "0"),
+        ).alias("交易时间"),
         pl.format("B{}", pl.col("i").cast(pl.String).str.pad_start(10, "0")).alias("流水号"),
         pl.when(pl.col("in")).then(pl.lit("货款")).otherwise(pl.lit("采购款")).alias("摘要"),
         pl.Series(names).gather(pl.Series(np.arange(lines) % len(names))).alias("对方户名"),

@@ -96,7 +96,10 @@ def main() -> None:
     args = parser.parse_args()
     plan = [
         (standard_csv(args.csv_lines), ["hezhang parse_bank", "polars.read_csv (bare)", "pandas.read_csv"]),
-        (standard_xlsx(args.xlsx_lines), ["hezhang parse_bank", "openpyxl read-only rows", "pandas.read_excel (calamine)"]),
+        (
+            standard_xlsx(args.xlsx_lines),
+            ["hezhang parse_bank", "openpyxl read-only rows", "pandas.read_excel (calamine)"],
+        ),
     ]
     print("| file | reader | lines | median s | lines/s | peak MiB | vs hezhang |")
     print("|---|---|---:|---:|---:|---:|---:|")

@@ -6,7 +6,7 @@ import csv
 import json
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -22,9 +22,19 @@ from hezhang.samples.statements import generate_bank_lines
 
 runner = CliRunner()
 JSON_KEYS = [
-    "account", "period", "currency", "book_balance", "bank_balance", "bank_received_book_not", "bank_paid_book_not",
-    "book_received_bank_not", "book_paid_bank_not", "adjusted_book_balance", "adjusted_bank_balance", "balanced",
-]  # fmt: skip
+    "account",
+    "period",
+    "currency",
+    "book_balance",
+    "bank_balance",
+    "bank_received_book_not",
+    "bank_paid_book_not",
+    "book_received_bank_not",
+    "book_paid_bank_not",
+    "adjusted_book_balance",
+    "adjusted_bank_balance",
+    "balanced",
+]
 
 
 def test_parse_writes_normalized_lines_and_a_summary(tmp_path: Path) -> None:
@@ -64,7 +74,9 @@ def test_parse_of_a_missing_file_exits_3(tmp_path: Path) -> None:
 
 
 def _reconcile(bank: Path, journal: Path, out: Path, *extra: str) -> dict[str, object]:
-    result = runner.invoke(app, ["reconcile", "--bank", str(bank), "--journal", str(journal), "--out", str(out), *extra])
+    result = runner.invoke(
+        app, ["reconcile", "--bank", str(bank), "--journal", str(journal), "--out", str(out), *extra]
+    )
     assert result.exit_code == 0, result.output
     assert "银行存款余额调节表" in result.output
     doc: dict[str, object] = json.loads((out / "reconciliation.json").read_text("utf-8"))
@@ -75,8 +87,15 @@ def test_reconcile_writes_the_three_outputs(tmp_path: Path) -> None:
     month = generate_client_month(11)
     bank, journal = month.write(tmp_path)
     opening = month.book_opening_fen
-    doc = _reconcile(bank, journal, tmp_path / "out", "--account", month.account_code,
-                     "--book-opening", f"{opening // 100}.{opening % 100:02d}")  # fmt: skip
+    doc = _reconcile(
+        bank,
+        journal,
+        tmp_path / "out",
+        "--account",
+        month.account_code,
+        "--book-opening",
+        f"{opening // 100}.{opening % 100:02d}",
+    )
     assert list(doc)[:12] == JSON_KEYS
     assert doc["balanced"] is True and doc["period"] == "2026-10"
     header = (tmp_path / "out" / "matches.csv").read_text("utf-8").splitlines()[0]
@@ -89,8 +108,15 @@ def test_outstanding_items_carry_into_the_next_month_and_clear(tmp_path: Path) -
     month = generate_client_month(12)
     bank, journal = month.write(tmp_path / "oct")
     opening = month.book_opening_fen
-    october = _reconcile(bank, journal, tmp_path / "oct-out", "--account", month.account_code,
-                         "--book-opening", f"{opening // 100}.{opening % 100:02d}")  # fmt: skip
+    october = _reconcile(
+        bank,
+        journal,
+        tmp_path / "oct-out",
+        "--account",
+        month.account_code,
+        "--book-opening",
+        f"{opening // 100}.{opening % 100:02d}",
+    )
     # November: the bank clears every book-side item; the books record the bank's receipts one by one
     # and October's bank charges as one total, as bookkeepers do.
     day = date(2026, 11, 3)
@@ -101,13 +127,30 @@ def test_outstanding_items_carry_into_the_next_month_and_clear(tmp_path: Path) -
         n = len(book_lines) // 2 + 1
         other = Direction.OUT if direction is Direction.IN else Direction.IN
         for code, name, d in ((month.account_code, "银行存款", direction), ("6603", "财务费用", other)):
-            book_lines.append(LedgerLine(row=len(book_lines) + 1, date=day, voucher_no=f"记-{n:04d}", account_code=code,
-                                         account_name=name, direction=d, amount=fen, memo=memo))  # fmt: skip
+            book_lines.append(
+                LedgerLine(
+                    row=len(book_lines) + 1,
+                    date=day,
+                    voucher_no=f"记-{n:04d}",
+                    account_code=code,
+                    account_name=name,
+                    direction=d,
+                    amount=fen,
+                    memo=memo,
+                )
+            )
 
     for key, direction in (("book_received_bank_not", Direction.IN), ("book_paid_bank_not", Direction.OUT)):
         for item in october[key]:  # type: ignore[attr-defined]
-            bank_lines.append(BankLine(row=len(bank_lines) + 1, date=day, direction=direction,
-                                       amount=Money.parse(item["amount"]), memo=item["memo"]))  # fmt: skip
+            bank_lines.append(
+                BankLine(
+                    row=len(bank_lines) + 1,
+                    date=day,
+                    direction=direction,
+                    amount=Money.parse(item["amount"]),
+                    memo=item["memo"],
+                )
+            )
     for item in october["bank_received_book_not"]:  # type: ignore[attr-defined]
         book(Money.parse(item["amount"]), Direction.IN, f"补记 {item['counterparty'] or ''} {item['memo']}")
     charges = sum(Money.parse(i["amount"]).fen for i in october["bank_paid_book_not"])  # type: ignore[attr-defined]
@@ -116,9 +159,17 @@ def test_outstanding_items_carry_into_the_next_month_and_clear(tmp_path: Path) -
     nov.mkdir()
     (nov / "bank.csv").write_bytes(render_standard_csv(bank_lines))
     (nov / "journal.csv").write_bytes(render_standard_journal(book_lines))
-    november = _reconcile(nov / "bank.csv", nov / "journal.csv", tmp_path / "nov-out", "--account",
-                          month.account_code, "--carry-forward", str(tmp_path / "oct-out" / "reconciliation.json"),
-                          "--book-opening", str(october["book_balance"]))  # fmt: skip
+    november = _reconcile(
+        nov / "bank.csv",
+        nov / "journal.csv",
+        tmp_path / "nov-out",
+        "--account",
+        month.account_code,
+        "--carry-forward",
+        str(tmp_path / "oct-out" / "reconciliation.json"),
+        "--book-opening",
+        str(october["book_balance"]),
+    )
     assert november["balanced"] is True
     assert all(november[k] == [] for k in JSON_KEYS[5:9]), {k: november[k] for k in JSON_KEYS[5:9]}
 
@@ -127,8 +178,9 @@ def test_reconcile_refuses_bad_input_and_writes_nothing(tmp_path: Path) -> None:
     month = generate_client_month(13)
     bank, journal = month.write(tmp_path)
     bank.write_bytes(bank.read_bytes().replace(b"\r\n", b"\n").replace(b"2026-10-0", b"2026-1O-0", 1))
-    result = runner.invoke(app, ["reconcile", "--bank", str(bank), "--journal", str(journal), "--out",
-                                 str(tmp_path / "out")])  # fmt: skip
+    result = runner.invoke(
+        app, ["reconcile", "--bank", str(bank), "--journal", str(journal), "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1
     assert "nothing written" in result.output
     assert not (tmp_path / "out").exists()
@@ -138,7 +190,8 @@ def test_the_console_script_runs(tmp_path: Path) -> None:
     lines = generate_bank_lines(10, seed=5)
     src = tmp_path / "s.csv"
     src.write_bytes(render_standard_csv(lines))
-    done = subprocess.run([sys.executable, "-m", "hezhang", "parse", str(src)], capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "hezhang", "parse", str(src)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "s.csv" in done.stdout

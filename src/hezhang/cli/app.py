@@ -44,7 +44,9 @@ def parse(
     """读取一个文件并汇总；有问题时退出码非零 / Read one file and summarize it; non-zero exit on problems."""
     from hezhang.services.parsing import parse_file
 
-    summary = parse_file(file, kind.value, format=format, account_prefix=account, out=out)
+    summary = parse_file(
+        file, "bank" if kind is FileKind.bank else "journal", format=format, account_prefix=account, out=out
+    )
     print_summary(console, summary)
     if summary.problems:
         raise typer.Exit(EXIT_PROBLEMS)
@@ -74,17 +76,27 @@ def reconcile(
     from hezhang.cli.statement_view import print_statement
     from hezhang.services.reconciling import reconcile_files
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:  # fmt: skip
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+    ) as bar:
         task = bar.add_task("…")
         outcome = reconcile_files(
-            bank, journal, out, account_prefix=account, book_opening=book_opening, carry_forward=carry_forward,
-            rules_path=rules, aliases_path=aliases, progress=lambda text: bar.update(task, description=text),
-        )  # fmt: skip
+            bank,
+            journal,
+            out,
+            account_prefix=account,
+            book_opening=book_opening,
+            carry_forward=carry_forward,
+            rules_path=rules,
+            aliases_path=aliases,
+            progress=lambda text: bar.update(task, description=text),
+        )
     if outcome.problems:
         for p in outcome.problems[:50]:
             console.print(f"[red]✗[/red] {p}")
-        console.print(f"共 {len(outcome.problems)} 个问题，未写出任何结果 / {len(outcome.problems)} problems; nothing written")
+        console.print(
+            f"共 {len(outcome.problems)} 个问题，未写出任何结果 / {len(outcome.problems)} problems; nothing written"
+        )
         raise typer.Exit(EXIT_PROBLEMS)
     print_statement(console, outcome)
     for path in outcome.written:
@@ -97,14 +109,16 @@ def formats(kind: Annotated[FileKind, typer.Option("--kind")] = FileKind.bank) -
     """列出支持的格式 / List the formats hezhang reads."""
     from hezhang.services.parsing import known_formats
 
-    for name in known_formats(kind.value):
+    for name in known_formats("bank" if kind is FileKind.bank else "journal"):
         console.print(name)
 
 
 @app.command()
 @guarded
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", help="演示文件目录 / where to write the demo files")] = Path("demo"),
+    directory: Annotated[Path, typer.Option("--dir", help="演示文件目录 / where to write the demo files")] = Path(
+        "demo"
+    ),
 ) -> None:
     """生成演示文件，逐个读取，并对一个演示客户月度对账 / Generate demo files, read them, reconcile a demo month."""
     from rich.table import Table
@@ -120,8 +134,14 @@ def demo(
     failed = False
     for path, kind in write_demo_files(directory):
         s = parse_file(path, kind)
-        table.add_row(path.name, s.format + (f" ({s.bank})" if s.bank else ""), f"{s.count:,}", s.total_in.format(),
-                      s.total_out.format(), str(len(s.problems)))  # fmt: skip
+        table.add_row(
+            path.name,
+            s.format + (f" ({s.bank})" if s.bank else ""),
+            f"{s.count:,}",
+            s.total_in.format(),
+            s.total_out.format(),
+            str(len(s.problems)),
+        )
         failed |= bool(s.problems)
     console.print(table)
     bank, journal, account, opening = write_demo_month(directory / "month")

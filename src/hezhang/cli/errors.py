@@ -38,6 +38,7 @@ R = TypeVar("R")
 
 def guarded(func: Callable[P, R]) -> Callable[P, R]:
     """Run a command inside `cli_errors`."""
+
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with cli_errors():

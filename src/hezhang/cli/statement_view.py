@@ -20,7 +20,10 @@ def print_statement(console: Console, outcome: ReconcileOutcome) -> None:
     rec = outcome.statement
     if rec is None:
         return
-    console.print(f"[bold]银行存款余额调节表 / bank reconciliation statement[/bold]  科目 {rec.account}  期间 {rec.period}  币种 {rec.currency}")
+    console.print(
+        "[bold]银行存款余额调节表 / bank reconciliation statement[/bold]  "
+        f"科目 {rec.account}  期间 {rec.period}  币种 {rec.currency}"
+    )
     table = Table(show_header=True, header_style="bold")
     table.add_column("企业银行存款日记账 / books")
     table.add_column("金额 / amount", justify="right")
@@ -51,9 +54,13 @@ def print_statement(console: Console, outcome: ReconcileOutcome) -> None:
     for cause in rec.causes[:10]:
         console.print(f"  · {cause.zh} / {cause.en}")
     if rec.book_opening_assumed:
-        console.print("  注：未提供账簿期初余额，按银行期初余额与上期未达账项推算 / book opening balance derived, not given")
+        console.print(
+            "  注：未提供账簿期初余额，按银行期初余额与上期未达账项推算 / book opening balance derived, not given"
+        )
     if rec.bank_balance_assumed:
-        console.print("  注：对账单未给出余额，银行余额按账簿推算 / the statement states no balance; bank balance derived")
+        console.print(
+            "  注：对账单未给出余额，银行余额按账簿推算 / the statement states no balance; bank balance derived"
+        )
     console.print(
         f"勾对 / matched: 自动 {outcome.auto} 组，建议 {outcome.suggested} 组；银行 {outcome.bank_lines:,} 行，"
         f"日记账 {outcome.ledger_lines:,} 行 / auto {outcome.auto}, suggested {outcome.suggested}"

@@ -38,6 +38,8 @@ def print_summary(console: Console, s: ParseSummary, *, max_problems: int = 50) 
     for p in s.problems[:max_problems]:
         console.print(f"[red]✗[/red] {p}")
     if len(s.problems) > max_problems:
-        console.print(f"… 另有 {len(s.problems) - max_problems} 个问题 / {len(s.problems) - max_problems} more problems")
+        console.print(
+            f"… 另有 {len(s.problems) - max_problems} 个问题 / {len(s.problems) - max_problems} more problems"
+        )
     for n in s.notices[:max_problems]:
         console.print(f"[yellow]![/yellow] {n}")

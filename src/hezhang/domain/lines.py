@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from datetime import date, time
 from enum import StrEnum
 
 from hezhang.domain.money import Money
@@ -30,11 +30,11 @@ class BankLine:
     """One transaction on a bank statement. `row` is its 1-based ordinal in the file."""
 
     row: int
-    date: date
+    date: dt.date
     direction: Direction
     amount: Money
-    time: time | None = None
-    value_date: date | None = None
+    time: dt.time | None = None
+    value_date: dt.date | None = None
     balance: Money | None = None
     counterparty_name: str | None = None
     counterparty_account: str | None = None
@@ -55,7 +55,7 @@ class LedgerLine:
     """One entry line of a voucher in the journal. `row` is the n-th data row of the file, any account."""
 
     row: int
-    date: date
+    date: dt.date
     voucher_no: str
     account_code: str
     direction: Direction

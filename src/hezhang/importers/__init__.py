@@ -1,7 +1,7 @@
 """Importers: bytes and a file name in, `ImportResult(lines, problems, meta)` out. Never raise on bad input.
 
-    parse_bank(data, filename, format=None)
-    parse_journal(data, filename, format=None, account_prefix="1002")
+parse_bank(data, filename, format=None)
+parse_journal(data, filename, format=None, account_prefix="1002")
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from hezhang.importers.result import ImportResult, Kind, StatementMeta
 __all__ = ["ImportResult", "StatementMeta", "format_names", "parse", "parse_bank", "parse_journal"]
 
 
-def parse(data: bytes, filename: str, kind: Kind, format: str | None = None, account_prefix: str = "1002") -> ImportResult:
+def parse(
+    data: bytes, filename: str, kind: Kind, format: str | None = None, account_prefix: str = "1002"
+) -> ImportResult:
     from hezhang.domain.problem import Problem
     from hezhang.importers import detect
 
@@ -21,7 +23,13 @@ def parse(data: bytes, filename: str, kind: Kind, format: str | None = None, acc
             names = "、".join(f.name for f in detect.formats(kind))
             return ImportResult.failed(
                 kind,
-                [Problem(filename, f"未知格式 {format!r}；可选：{names}", f"unknown format {format!r}; choose one of: {names}")],
+                [
+                    Problem(
+                        filename,
+                        f"未知格式 {format!r}；可选：{names}",
+                        f"unknown format {format!r}; choose one of: {names}",
+                    )
+                ],
                 StatementMeta(format=format),
             )
     else:
@@ -32,8 +40,13 @@ def parse(data: bytes, filename: str, kind: Kind, format: str | None = None, acc
             names = "、".join(f.name for f in detect.formats(kind))
             return ImportResult.failed(
                 kind,
-                [Problem(filename, f"无法识别的{what}格式（已尝试：{names}）",
-                         f"not a {what_en} format hezhang knows (tried: {names})")],
+                [
+                    Problem(
+                        filename,
+                        f"无法识别的{what}格式（已尝试：{names}）",
+                        f"not a {what_en} format hezhang knows (tried: {names})",
+                    )
+                ],
                 StatementMeta(format="unknown"),
             )
     if kind == "journal":

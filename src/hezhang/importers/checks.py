@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import polars as pl
 
 from hezhang.domain.frames import BANK_SCHEMA, conform
@@ -17,9 +20,7 @@ from hezhang.importers.result import ImportResult, StatementMeta
 _DUP_KEYS = ("date", "time", "direction", "amount", "counterparty_name", "counterparty_account", "memo")
 
 
-def finish_bank(
-    frame: pl.DataFrame, problems: list[Problem], meta: StatementMeta, filename: str
-) -> ImportResult:
+def finish_bank(frame: pl.DataFrame, problems: list[Problem], meta: StatementMeta, filename: str) -> ImportResult:
     """Number the lines 1..n in file order, conform to `BANK_SCHEMA`, run the checks, return the result.
 
     `frame` must hold the lines in file order with at least date, direction and amount; `source_row` is
@@ -33,7 +34,9 @@ def finish_bank(
     problems = problems + balance_chain(frame, meta, filename, notices)
     notices += duplicates(frame, filename)
     if meta.period is None and not frame.is_empty() and frame["date"].null_count() < len(frame):
-        meta = StatementMeta(**{**_fields(meta), "period": Period(frame["date"].min(), frame["date"].max())})
+        first, last = frame["date"].min(), frame["date"].max()
+        assert isinstance(first, date) and isinstance(last, date)
+        meta = replace(meta, period=Period(first, last))
     if problems:
         return ImportResult("bank", frame, tuple(problems), meta, tuple(notices))
     return ImportResult("bank", frame, (), _with_balances(meta, frame), tuple(notices))
@@ -41,7 +44,7 @@ def finish_bank(
 
 def _with_balances(meta: StatementMeta, frame: pl.DataFrame) -> StatementMeta:
     """Fill opening and closing balances from the running balance when the file has no explicit ones."""
-    if meta.opening_balance is not None and meta.closing_balance is not None or frame.is_empty():
+    if (meta.opening_balance is not None and meta.closing_balance is not None) or frame.is_empty():
         return meta
     bal = frame["balance"]
     if bal.null_count() == len(bal):
@@ -57,11 +60,7 @@ def _with_balances(meta: StatementMeta, frame: pl.DataFrame) -> StatementMeta:
         opening = Money(int(bal[first]) - int(signed[first]), currency)
     if closing is None and bal[last] is not None:
         closing = Money(int(bal[last]), currency)
-    return StatementMeta(**{**_fields(meta), "opening_balance": opening, "closing_balance": closing})
-
-
-def _fields(meta: StatementMeta) -> dict[str, object]:
-    return {name: getattr(meta, name) for name in meta.__slots__}
+    return replace(meta, opening_balance=opening, closing_balance=closing)
 
 
 def _signed(frame: pl.DataFrame) -> pl.Series:
@@ -110,15 +109,23 @@ def balance_chain(frame: pl.DataFrame, meta: StatementMeta, filename: str, notic
         return []
     if bal.null_count():
         notices.append(
-            Problem(filename, "部分行没有余额，未核对余额连续性", "some rows have no balance; running balance not checked",
-                    severity=Severity.NOTICE)
+            Problem(
+                filename,
+                "部分行没有余额，未核对余额连续性",
+                "some rows have no balance; running balance not checked",
+                severity=Severity.NOTICE,
+            )
         )
         return []
     order = _order(frame)
     if order is None:
         notices.append(
-            Problem(filename, "文件未按日期排序，未核对余额连续性", "rows are not in date order; running balance not checked",
-                    severity=Severity.NOTICE)
+            Problem(
+                filename,
+                "文件未按日期排序，未核对余额连续性",
+                "rows are not in date order; running balance not checked",
+                severity=Severity.NOTICE,
+            )
         )
         return []
     signed = _signed(frame)

@@ -32,7 +32,7 @@ class Grid:
 
 
 def file_type(data: bytes) -> str:
-    """"xlsx", "xls" or "csv" by content (never by file name: banks name CSV files .xls)."""
+    """ "xlsx", "xls" or "csv" by content (never by file name: banks name CSV files .xls)."""
     if data.startswith(XLSX_MAGIC):
         return "xlsx"
     if data.startswith(XLS_MAGIC):

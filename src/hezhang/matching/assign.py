@@ -19,7 +19,9 @@ def _picks(pairs: pl.DataFrame, side: str, other: str, margin: float) -> pl.Data
     near = pairs.filter(pl.col("score") >= best - margin)
     return near.group_by(f"{side}_row").agg(
         pl.col(f"{other}_key").n_unique().alias(f"{side}_kinds"),
-        pl.col(f"{other}_row").sort_by([pl.col("score"), pl.col(f"{other}_row")], descending=[True, False]).first()
+        pl.col(f"{other}_row")
+        .sort_by([pl.col("score"), pl.col(f"{other}_row")], descending=[True, False])
+        .first()
         .alias(f"{side}_pick"),
     )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import polars as pl
 
-
 #: How long an item carried from an earlier period may wait for its counterpart.
 CARRY_DAYS = 366
 #: A fee found by percentage is at least this much: a few fen off is a typo or rounding, not a bank fee.
@@ -48,9 +47,11 @@ def _carried_pairs(bank: pl.DataFrame, ledger: pl.DataFrame, older: str, newer: 
 
 def _window_pairs(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
     size = window + 1
-    b = _prefixed(bank, "b_", ("direction", "amount")).with_columns(
-        pl.int_ranges(pl.col("b_day") // size - 1, pl.col("b_day") // size + 2).alias("bucket")
-    ).explode("bucket")
+    b = (
+        _prefixed(bank, "b_", ("direction", "amount"))
+        .with_columns(pl.int_ranges(pl.col("b_day") // size - 1, pl.col("b_day") // size + 2).alias("bucket"))
+        .explode("bucket")
+    )
     l_ = _prefixed(ledger, "l_", ("direction", "amount")).with_columns(
         (pl.col("l_day") // size).cast(pl.Int64).alias("bucket")
     )

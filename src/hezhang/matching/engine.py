@@ -104,11 +104,17 @@ def _group_rows(groups: list[Group], bank: pl.DataFrame, ledger: pl.DataFrame) -
     return pl.DataFrame(rows, schema=_SCHEMA)
 
 
-_SCHEMA = {
-    "status": pl.String, "bank_rows": pl.List(pl.Int64), "ledger_rows": pl.List(pl.Int64), "rule": pl.String,
-    "confidence": pl.Float64, "difference_fen": pl.Int64, "evidence": pl.List(pl.String),
-    "explanation_zh": pl.String, "explanation_en": pl.String,
-}  # fmt: skip
+_SCHEMA: dict[str, pl.DataType] = {
+    "status": pl.String(),
+    "bank_rows": pl.List(pl.Int64()),
+    "ledger_rows": pl.List(pl.Int64()),
+    "rule": pl.String(),
+    "confidence": pl.Float64(),
+    "difference_fen": pl.Int64(),
+    "evidence": pl.List(pl.String()),
+    "explanation_zh": pl.String(),
+    "explanation_en": pl.String(),
+}
 
 
 def _apply_groups(state: _State, b: pl.DataFrame, l_: pl.DataFrame, rule: Rule, settings: Settings) -> None:
@@ -123,10 +129,13 @@ def _apply_groups(state: _State, b: pl.DataFrame, l_: pl.DataFrame, rule: Rule, 
     for g in groups:
         if g.truncated_side is not None and g.truncated_row is not None:
             state.notes.append(
-                SearchNote(g.truncated_side, g.truncated_row,
-                           f"组合搜索达到上限（{settings.group_budget} 步），可能遗漏多笔合计匹配",
-                           f"group search stopped at its bound ({settings.group_budget} nodes); a group match may be missed")
-            )  # fmt: skip
+                SearchNote(
+                    g.truncated_side,
+                    g.truncated_row,
+                    f"组合搜索达到上限（{settings.group_budget} 步），可能遗漏多笔合计匹配",
+                    f"group search stopped at its bound ({settings.group_budget} nodes); a group match may be missed",
+                )
+            )
     state.out.append(_group_rows(groups, fb, fl))
     if used_b or used_l:
         state.take(pl.Series(sorted(used_b), dtype=pl.Int64), pl.Series(sorted(used_l), dtype=pl.Int64))
@@ -155,7 +164,9 @@ def match(
         elif rule.kind == "fee":
             fb = b.filter(pl.col("row").is_in(state.free_b.implode()))
             fl = l_.filter(pl.col("row").is_in(state.free_l.implode()))
-            pairs = fee_pairs(fb, fl, rule.date_window, settings.fees_fen, settings.fee_percent_bp, settings.fee_max_fen)
+            pairs = fee_pairs(
+                fb, fl, rule.date_window, settings.fees_fen, settings.fee_percent_bp, settings.fee_max_fen
+            )
             fee_scored = explain_pairs(score_pairs(pairs, settings, scale, aliases), settings).sort("b_row", "l_row")
             _apply_pairs(state, fee_scored, rule, settings)
         else:
@@ -180,8 +191,15 @@ def _result(state: _State) -> MatchResult:
     frame = (
         pl.concat([auto, suggested])
         .with_columns(pl.col("bank_rows").list.sort(), pl.col("ledger_rows").list.sort())
-        .sort(pl.col("status") != "auto", pl.col("bank_rows").list.first(), pl.col("ledger_rows").list.first(),
-              pl.col("bank_rows").list.len(), pl.col("ledger_rows").list.len(), "rule", nulls_last=True)  # fmt: skip
+        .sort(
+            pl.col("status") != "auto",
+            pl.col("bank_rows").list.first(),
+            pl.col("ledger_rows").list.first(),
+            pl.col("bank_rows").list.len(),
+            pl.col("ledger_rows").list.len(),
+            "rule",
+            nulls_last=True,
+        )
         .with_row_index("match_id", offset=1)
         .with_columns(pl.col("match_id").cast(pl.Int64))
         .select(list(MATCH_COLUMNS))

@@ -7,6 +7,8 @@ counterparty, settlement method and learned aliases. Names are compared by conta
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
@@ -21,9 +23,11 @@ CONFLICT_BELOW = 60
 
 
 def _contains(text: str, needle: str) -> pl.Expr:
-    return pl.col(needle).is_not_null() & (pl.col(needle).str.len_chars() >= 2) & pl.col(text).str.contains(
-        pl.col(needle), literal=True
-    ).fill_null(False)
+    return (
+        pl.col(needle).is_not_null()
+        & (pl.col(needle).str.len_chars() >= 2)
+        & pl.col(text).str.contains(pl.col(needle), literal=True).fill_null(False)
+    )
 
 
 def _reference(tail: int) -> pl.Expr:
@@ -48,7 +52,7 @@ def _reference(tail: int) -> pl.Expr:
     )
 
 
-def _fuzzy(pairs: pl.DataFrame, left: str, right: str, scorer: object) -> pl.DataFrame:
+def _fuzzy(pairs: pl.DataFrame, left: str, right: str, scorer: Any) -> pl.DataFrame:
     """Fill `cp` where containment left it open with a rapidfuzz score of `left` against `right`,
     computed once per distinct pair of texts."""
     open_ = pairs.filter(pl.col("cp").is_null() & pl.col(left).is_not_null() & (pl.col(right).fill_null("") != ""))
@@ -85,7 +89,9 @@ def _counterparty(pairs: pl.DataFrame) -> pl.DataFrame:
         .alias("cp")
     )
     found = _fuzzy(found, "b_core", "l_text", fuzz.partial_ratio)
-    return pl.concat([stated.with_columns(pl.lit(True).alias("named")), found.with_columns(pl.lit(False).alias("named"))])
+    return pl.concat(
+        [stated.with_columns(pl.lit(True).alias("named")), found.with_columns(pl.lit(False).alias("named"))]
+    )
 
 
 def _alias_hits(pairs: pl.DataFrame, aliases: Aliases | None) -> pl.Series:
@@ -128,9 +134,9 @@ def score_pairs(pairs: pl.DataFrame, settings: Settings, window: int, aliases: A
     return pairs.with_columns(
         pl.when(pl.col("alias")).then(pl.lit(100, pl.Int64)).otherwise(pl.col("cp")).alias("cp"),
         (pl.col("named") & (pl.col("cp") < CONFLICT_BELOW) & ~pl.col("alias")).fill_null(False).alias("conflict"),
-        (pl.col("b_settle").is_not_null() & (pl.col("b_settle") == pl.col("l_settle"))).fill_null(False).alias(
-            "settle_same"
-        ),
+        (pl.col("b_settle").is_not_null() & (pl.col("b_settle") == pl.col("l_settle")))
+        .fill_null(False)
+        .alias("settle_same"),
     ).with_columns(
         (
             W_AMOUNT

@@ -6,14 +6,24 @@ import polars as pl
 
 from hezhang.matching.rules import Settings
 
-_REF_ZH = {"serial": "结算号与银行流水号相同", "instrument": "票据号相同", "tail": "票据号后几位相同", "token": "摘要含相同参考号"}
-_REF_EN = {"serial": "settlement no. equals the bank serial", "instrument": "same instrument no.",
-           "tail": "instrument no. ends alike", "token": "a reference shared by both memos"}  # fmt: skip
+_REF_ZH = {
+    "serial": "结算号与银行流水号相同",
+    "instrument": "票据号相同",
+    "tail": "票据号后几位相同",
+    "token": "摘要含相同参考号",
+}
+_REF_EN = {
+    "serial": "settlement no. equals the bank serial",
+    "instrument": "same instrument no.",
+    "tail": "instrument no. ends alike",
+    "token": "a reference shared by both memos",
+}
 
 
 def _money(col: str) -> pl.Expr:
-    return pl.concat_str([(pl.col(col) // 100).cast(pl.String), pl.lit("."),
-                          (pl.col(col) % 100).cast(pl.String).str.pad_start(2, "0")])  # fmt: skip
+    return pl.concat_str(
+        [(pl.col(col) // 100).cast(pl.String), pl.lit("."), (pl.col(col) % 100).cast(pl.String).str.pad_start(2, "0")]
+    )
 
 
 def explain_pairs(pairs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
@@ -23,7 +33,9 @@ def explain_pairs(pairs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     date_zh = pl.when(pl.col("gap") == 0).then(pl.lit("同日")).otherwise(pl.format("日期相差{}天", pl.col("gap")))
     date_en = pl.when(pl.col("gap") == 0).then(pl.lit("same day")).otherwise(pl.format("{} days apart", pl.col("gap")))
     zh = [
-        pl.when(fee).then(pl.format("扣除手续费 {} 后金额相符", _money("diff"))).otherwise(pl.lit("方向相同且金额相等")),
+        pl.when(fee)
+        .then(pl.format("扣除手续费 {} 后金额相符", _money("diff")))
+        .otherwise(pl.lit("方向相同且金额相等")),
         date_zh,
         pl.col("ref").replace_strict(_REF_ZH, default=None, return_dtype=pl.String),
         pl.when(cp_ok).then(pl.format("对方单位相符（{}）", pl.col("b_core"))),
@@ -31,7 +43,8 @@ def explain_pairs(pairs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
         pl.when(pl.col("settle_same")).then(pl.lit("结算方式相同")),
     ]
     en = [
-        pl.when(fee).then(pl.format("amounts agree after a {} bank fee", _money("diff")))
+        pl.when(fee)
+        .then(pl.format("amounts agree after a {} bank fee", _money("diff")))
         .otherwise(pl.lit("same direction and equal amount")),
         date_en,
         pl.col("ref").replace_strict(_REF_EN, default=None, return_dtype=pl.String),

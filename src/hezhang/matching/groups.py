@@ -38,12 +38,16 @@ def _counterparty_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -
     names = names.filter(names.str.len_chars() >= 2)
     if names.is_empty() or ledger.is_empty():
         return pl.DataFrame(schema={"b_row": pl.Int64, "l_row": pl.Int64})
-    found = ledger.select(
-        "row", "direction", "day", pl.col("text").str.extract_many(names.to_list()).alias("name")
-    ).explode("name").drop_nulls("name")
-    by_name = pl.concat(
-        [bank.select("row", "direction", "day", pl.col(c).alias("name")) for c in ("core", "brand")]
-    ).drop_nulls("name").unique()
+    found = (
+        ledger.select("row", "direction", "day", pl.col("text").str.extract_many(names.to_list()).alias("name"))
+        .explode("name")
+        .drop_nulls("name")
+    )
+    by_name = (
+        pl.concat([bank.select("row", "direction", "day", pl.col(c).alias("name")) for c in ("core", "brand")])
+        .drop_nulls("name")
+        .unique()
+    )
     return (
         by_name.join(found, on=["direction", "name"], suffix="_l")
         .filter((pl.col("day") - pl.col("day_l")).abs() <= window)
@@ -54,6 +58,7 @@ def _counterparty_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -
 
 def _memo_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
     """(b_row, l_row) pairs of one direction within the window whose texts share a two-character word."""
+
     def grams(frame: pl.DataFrame, text: str) -> pl.DataFrame:
         runs = frame.select("row", "direction", "day", pl.col(text).fill_null("").str.extract_all(_CJK_RUN).alias("r"))
         pieces = (
@@ -67,8 +72,9 @@ def _memo_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.Dat
         found = pieces.group_by("row").agg(pl.col("g").unique())
         return runs.drop("r").join(found, on="row", how="left").with_columns(pl.col("g").fill_null([]))
 
-    b = grams(bank.with_columns(pl.concat_str([pl.col("memo").fill_null(""), pl.col("name").fill_null("")])
-                                .alias("bt")), "bt")  # fmt: skip
+    b = grams(
+        bank.with_columns(pl.concat_str([pl.col("memo").fill_null(""), pl.col("name").fill_null("")]).alias("bt")), "bt"
+    )
     l_ = grams(ledger, "text")
     joined = b.join(l_, on="direction", suffix="_l").filter((pl.col("day") - pl.col("day_l")).abs() <= window)
     shared = pl.col("g").list.set_intersection(pl.col("g_l")).list.set_difference(pl.lit(_STOP_BIGRAMS))
@@ -111,28 +117,56 @@ def _window_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.D
 
 
 def _search_side(
-    bank: pl.DataFrame, ledger: pl.DataFrame, links: pl.DataFrame, target_side: str, rule: Rule,
-    settings: Settings, used_b: set[int], used_l: set[int],
-) -> list[Group]:  # fmt: skip
+    bank: pl.DataFrame,
+    ledger: pl.DataFrame,
+    links: pl.DataFrame,
+    target_side: str,
+    rule: Rule,
+    settings: Settings,
+    used_b: set[int],
+    used_l: set[int],
+) -> list[Group]:
     targets, members = (bank, ledger) if target_side == "bank" else (ledger, bank)
     t_col, m_col = ("b_row", "l_row") if target_side == "bank" else ("l_row", "b_row")
     cand = (
         links.rename({t_col: "t", m_col: "m"})
-        .join(targets.select(pl.col("row").alias("t"), pl.col("amount").alias("t_amount"), pl.col("day").alias("t_day"),
-                             pl.col("key").alias("t_key")), on="t")  # fmt: skip
-        .join(members.select(pl.col("row").alias("m"), pl.col("amount").alias("m_amount"), pl.col("day").alias("m_day"),
-                             pl.col("key").alias("m_key")), on="m")  # fmt: skip
+        .join(
+            targets.select(
+                pl.col("row").alias("t"),
+                pl.col("amount").alias("t_amount"),
+                pl.col("day").alias("t_day"),
+                pl.col("key").alias("t_key"),
+            ),
+            on="t",
+        )
+        .join(
+            members.select(
+                pl.col("row").alias("m"),
+                pl.col("amount").alias("m_amount"),
+                pl.col("day").alias("m_day"),
+                pl.col("key").alias("m_key"),
+            ),
+            on="m",
+        )
         .filter((pl.col("m_amount") < pl.col("t_amount")) & (pl.col("m_amount") > 0))
         .with_columns((pl.col("t_day") - pl.col("m_day")).abs().alias("gap"))
-        .sort("t_day", "t_amount", "t_key", "t", "gap", "m_amount", "m_key", "m", descending=[False, True] + [False] * 6)
+        .sort(
+            "t_day", "t_amount", "t_key", "t", "gap", "m_amount", "m_key", "m", descending=[False, True] + [False] * 6
+        )
     )
     if cand.is_empty():
         return []
-    per_target = cand.group_by("t", maintain_order=True).agg(
-        pl.col("t_amount").first(), pl.col("m").head(settings.group_candidates),
-        pl.col("m_amount").head(settings.group_candidates), pl.col("m_key").head(settings.group_candidates),
-        pl.col("m_amount").head(settings.group_candidates).sum().alias("reach"),
-    ).filter(pl.col("m").list.len() >= 2)  # fmt: skip
+    per_target = (
+        cand.group_by("t", maintain_order=True)
+        .agg(
+            pl.col("t_amount").first(),
+            pl.col("m").head(settings.group_candidates),
+            pl.col("m_amount").head(settings.group_candidates),
+            pl.col("m_key").head(settings.group_candidates),
+            pl.col("m_amount").head(settings.group_candidates).sum().alias("reach"),
+        )
+        .filter(pl.col("m").list.len() >= 2)
+    )
     used_t, used_m = (used_b, used_l) if target_side == "bank" else (used_l, used_b)
     batches = _batches(cand)
     groups: list[Group] = []
@@ -153,9 +187,12 @@ def _search_side(
         if reach < amount:
             continue
         search = find_subsets(
-            amount, [amounts[i] for i in free], [keys[i] for i in free],
-            max_lines=settings.group_max_lines, budget=settings.group_budget,
-        )  # fmt: skip
+            amount,
+            [amounts[i] for i in free],
+            [keys[i] for i in free],
+            max_lines=settings.group_max_lines,
+            budget=settings.group_budget,
+        )
         truncated = (target_side, t) if search.truncated else (None, None)
         unique = len(search.solutions) == 1 and not search.truncated
         for solution in search.solutions if not (rule.auto and unique) else search.solutions[:1]:
@@ -217,9 +254,14 @@ def _batch(t: int, amount: int, days: list[tuple[int, list[int], list[int]]], us
 
 
 def _many_to_many(
-    bank: pl.DataFrame, ledger: pl.DataFrame, links: pl.DataFrame, rule: Rule, settings: Settings,
-    used_b: set[int], used_l: set[int],
-) -> list[Group]:  # fmt: skip
+    bank: pl.DataFrame,
+    ledger: pl.DataFrame,
+    links: pl.DataFrame,
+    rule: Rule,
+    settings: Settings,
+    used_b: set[int],
+    used_l: set[int],
+) -> list[Group]:
     """Several bank lines of one counterparty against several ledger lines naming it, when the sums agree.
 
     Per counterparty, every choice of 2..`MAX_BANK_SIDE` free bank lines is a target for a subset search
@@ -237,9 +279,9 @@ def _many_to_many(
     info_b = {r: (a, k) for r, a, k in bank.select("row", "amount", "key").iter_rows()}
     info_l = {r: (a, k) for r, a, k in ledger.select("row", "amount", "key").iter_rows()}
     groups: list[Group] = []
-    for _, b_rows, l_rows in clusters.iter_rows():
-        b_rows = [r for r in b_rows if r not in used_b][: settings.group_candidates]
-        l_rows = [r for r in l_rows if r not in used_l][: settings.group_candidates]
+    for _, linked_b, linked_l in clusters.iter_rows():
+        b_rows = [r for r in linked_b if r not in used_b][: settings.group_candidates]
+        l_rows = [r for r in linked_l if r not in used_l][: settings.group_candidates]
         if len(b_rows) < 2 or len(l_rows) < 2:
             continue
         found: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = {}
@@ -248,9 +290,12 @@ def _many_to_many(
             for chosen in combinations(b_rows, size):
                 target = sum(info_b[r][0] for r in chosen)
                 search = find_subsets(
-                    target, [info_l[r][0] for r in l_rows], [info_l[r][1] for r in l_rows],
-                    max_lines=settings.group_max_lines, budget=settings.group_budget // 10,
-                )  # fmt: skip
+                    target,
+                    [info_l[r][0] for r in l_rows],
+                    [info_l[r][1] for r in l_rows],
+                    max_lines=settings.group_max_lines,
+                    budget=settings.group_budget // 10,
+                )
                 truncated |= search.truncated
                 for solution in search.solutions:
                     pick = tuple(sorted(l_rows[i] for i in solution))
@@ -260,7 +305,7 @@ def _many_to_many(
         for b_pick, l_pick in list(found.values())[:3]:
             groups.append(Group(b_pick, l_pick, rule.auto and unique, rule.name))
         if rule.auto and unique:
-            (b_pick, l_pick), = found.values()
+            ((b_pick, l_pick),) = found.values()
             used_b.update(b_pick)
             used_l.update(l_pick)
     return groups

@@ -58,9 +58,17 @@ class SearchNote:
 
 #: Columns of `MatchResult.frame`, one row per match.
 MATCH_COLUMNS = (
-    "match_id", "status", "bank_rows", "ledger_rows", "rule", "confidence", "difference_fen", "evidence",
-    "explanation_zh", "explanation_en",
-)  # fmt: skip
+    "match_id",
+    "status",
+    "bank_rows",
+    "ledger_rows",
+    "rule",
+    "confidence",
+    "difference_fen",
+    "evidence",
+    "explanation_zh",
+    "explanation_en",
+)
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,36 @@ _TOKEN = r"[A-Za-z0-9]{4,}"
 _DATEISH = r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-3]\d)?$"
 
 _SETTLEMENT = {
-    "转账": "transfer", "网银": "transfer", "网银转账": "transfer", "汇兑": "transfer", "电汇": "transfer",
-    "汇款": "transfer", "转账支票": "cheque", "支票": "cheque", "现金支票": "cheque", "银行汇票": "draft",
-    "银行承兑汇票": "draft", "商业汇票": "draft", "本票": "draft", "现金": "cash", "代发": "payroll",
-    "代发工资": "payroll", "批量扣税": "tax", "扣税": "tax", "委托收款": "collection", "托收": "collection",
-}  # fmt: skip
+    "转账": "transfer",
+    "网银": "transfer",
+    "网银转账": "transfer",
+    "汇兑": "transfer",
+    "电汇": "transfer",
+    "汇款": "transfer",
+    "转账支票": "cheque",
+    "支票": "cheque",
+    "现金支票": "cheque",
+    "银行汇票": "draft",
+    "银行承兑汇票": "draft",
+    "商业汇票": "draft",
+    "本票": "draft",
+    "现金": "cash",
+    "代发": "payroll",
+    "代发工资": "payroll",
+    "批量扣税": "tax",
+    "扣税": "tax",
+    "委托收款": "collection",
+    "托收": "collection",
+}
 
 
 def _tokens(*columns: str) -> pl.Expr:
     joined = pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" ")
     found = joined.str.extract_all(_TOKEN)
     return found.list.eval(
-        pl.element().filter(
-            pl.element().str.contains(r"[A-Za-z]") | (pl.element().str.len_chars() >= 5)
-        ).filter(~pl.element().str.contains(_DATEISH))
+        pl.element()
+        .filter(pl.element().str.contains(r"[A-Za-z]") | (pl.element().str.len_chars() >= 5))
+        .filter(~pl.element().str.contains(_DATEISH))
     ).list.unique()
 
 

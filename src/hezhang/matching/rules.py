@@ -9,7 +9,9 @@ from typing import Any
 
 from hezhang.domain.money import MoneyError, parse_fen
 
-EVIDENCE = frozenset({"reference", "counterparty", "settlement", "no_conflict", "same_day", "memo", "bank_fees", "carried"})
+EVIDENCE = frozenset(
+    {"reference", "counterparty", "settlement", "no_conflict", "same_day", "memo", "bank_fees", "carried"}
+)
 KINDS = frozenset({"pair", "fee", "group"})
 MODES = frozenset({"auto", "suggest"})
 

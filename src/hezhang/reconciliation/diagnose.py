@@ -30,14 +30,23 @@ def _outstanding(frame: pl.DataFrame, rows: tuple[int, ...]) -> pl.DataFrame:
 
 
 def diagnose(
-    rec: BalanceReconciliation, bank: pl.DataFrame, ledger: pl.DataFrame, result: MatchResult,
-    *, expected_book_opening: int,
-) -> list[Cause]:  # fmt: skip
+    rec: BalanceReconciliation,
+    bank: pl.DataFrame,
+    ledger: pl.DataFrame,
+    result: MatchResult,
+    *,
+    expected_book_opening: int,
+) -> list[Cause]:
     causes: list[Cause] = []
     d = rec.difference_fen
     if d:
-        causes.append(Cause("difference", f"调节后余额不相等：账簿方比银行方多 {_m(d)}",
-                            f"the adjusted balances differ: the book side exceeds the bank side by {format_fen(d)}"))  # fmt: skip
+        causes.append(
+            Cause(
+                "difference",
+                f"调节后余额不相等：账簿方比银行方多 {_m(d)}",
+                f"the adjusted balances differ: the book side exceeds the bank side by {format_fen(d)}",
+            )
+        )
         if rec.book_opening_fen != expected_book_opening:
             swapped = _digits(rec.book_opening_fen) == _digits(expected_book_opening)
             causes.append(
@@ -56,40 +65,64 @@ def diagnose(
     causes += _booked_twice(ledger, l_, result)
     if d:
         for frame, side in ((b, "bank"), (l_, "ledger")):
-            for row, amount in frame.filter(pl.col("amount").is_in([abs(d), abs(d) // 2])).select("row", "amount").rows():
+            for row, amount in (
+                frame.filter(pl.col("amount").is_in([abs(d), abs(d) // 2])).select("row", "amount").rows()
+            ):
                 half = amount * 2 == abs(d)
-                causes.append(Cause(
-                    "sign_error" if half else "missing_line",
-                    f"未达账项金额 {_m(amount)} " + ("为差额的一半，疑似方向记反" if half else "等于差额"),
-                    f"outstanding amount {format_fen(amount)} " + ("is half the difference: a sign error?" if half
-                                                                   else "equals the difference"),
-                    bank_row=row if side == "bank" else None, ledger_row=row if side == "ledger" else None,
-                ))  # fmt: skip
+                causes.append(
+                    Cause(
+                        "sign_error" if half else "missing_line",
+                        f"未达账项金额 {_m(amount)} " + ("为差额的一半，疑似方向记反" if half else "等于差额"),
+                        f"outstanding amount {format_fen(amount)} "
+                        + ("is half the difference: a sign error?" if half else "equals the difference"),
+                        bank_row=row if side == "bank" else None,
+                        ledger_row=row if side == "ledger" else None,
+                    )
+                )
     return causes[: MAX_HINTS * 4]
 
 
 def _pair_hints(b: pl.DataFrame, l_: pl.DataFrame) -> list[Cause]:
     if b.is_empty() or l_.is_empty():
         return []
-    pairs = b.join(l_, how="cross", suffix="_l").filter(
-        ((pl.col("date") - pl.col("date_l")).dt.total_days().abs() <= _WINDOW_DAYS)
-    ) if b.height * l_.height <= 4_000_000 else b.head(0).join(l_.head(0), how="cross", suffix="_l")
-    hints = []
+    pairs = (
+        b.join(l_, how="cross", suffix="_l").filter(
+            (pl.col("date") - pl.col("date_l")).dt.total_days().abs() <= _WINDOW_DAYS
+        )
+        if b.height * l_.height <= 4_000_000
+        else b.head(0).join(l_.head(0), how="cross", suffix="_l")
+    )
+    hints: list[Cause] = []
     for row, direction, amount, row_l, direction_l, amount_l in pairs.select(
         "row", "direction", "amount", "row_l", "direction_l", "amount_l"
     ).iter_rows():
         if len(hints) >= MAX_HINTS:
             break
-        if direction == direction_l and amount != amount_l and (amount - amount_l) % 9 == 0 and (
-            _digits(amount) == _digits(amount_l)
+        if (
+            direction == direction_l
+            and amount != amount_l
+            and (amount - amount_l) % 9 == 0
+            and (_digits(amount) == _digits(amount_l))
         ):
-            hints.append(Cause("transposition", f"银行 {_m(amount)} 与账簿 {_m(amount_l)} 疑似数字颠倒",
-                               f"bank {format_fen(amount)} vs book {format_fen(amount_l)}: digits look transposed",
-                               bank_row=row, ledger_row=row_l))  # fmt: skip
+            hints.append(
+                Cause(
+                    "transposition",
+                    f"银行 {_m(amount)} 与账簿 {_m(amount_l)} 疑似数字颠倒",
+                    f"bank {format_fen(amount)} vs book {format_fen(amount_l)}: digits look transposed",
+                    bank_row=row,
+                    ledger_row=row_l,
+                )
+            )
         elif direction != direction_l and amount == amount_l:
-            hints.append(Cause("sign_error", f"银行与账簿金额均为 {_m(amount)} 但方向相反，疑似记反方向",
-                               f"bank and book both show {format_fen(amount)} in opposite directions: a sign error?",
-                               bank_row=row, ledger_row=row_l))  # fmt: skip
+            hints.append(
+                Cause(
+                    "sign_error",
+                    f"银行与账簿金额均为 {_m(amount)} 但方向相反，疑似记反方向",
+                    f"bank and book both show {format_fen(amount)} in opposite directions: a sign error?",
+                    bank_row=row,
+                    ledger_row=row_l,
+                )
+            )
     return hints
 
 
@@ -100,7 +133,11 @@ def _booked_twice(ledger: pl.DataFrame, l_: pl.DataFrame, result: MatchResult) -
     matched = ledger.filter(~pl.col("row").is_in(list(result.unmatched_ledger_rows))).select("row", *keys)
     twins = l_.join(matched, on=keys, how="inner", suffix="_m", nulls_equal=True).unique("row").sort("row")
     return [
-        Cause("booked_twice", f"账簿 {_m(amount)}（{memo or ''}）与已勾对的一笔完全相同，疑似重复记账",
-              f"book line {format_fen(amount)} repeats a matched line: booked twice?", ledger_row=row)
+        Cause(
+            "booked_twice",
+            f"账簿 {_m(amount)}（{memo or ''}）与已勾对的一笔完全相同，疑似重复记账",
+            f"book line {format_fen(amount)} repeats a matched line: booked twice?",
+            ledger_row=row,
+        )
         for row, amount, memo in twins.select("row", "amount", "memo").head(MAX_HINTS).iter_rows()
-    ]  # fmt: skip
+    ]

@@ -29,9 +29,12 @@ def _signed(frame: pl.DataFrame) -> int:
 
 
 def _items(
-    frame: pl.DataFrame, rows: Sequence[int], kinds: dict[str, OutstandingKind], side: str,
+    frame: pl.DataFrame,
+    rows: Sequence[int],
+    kinds: dict[str, OutstandingKind],
+    side: str,
     carried: dict[int, OutstandingItem],
-) -> list[OutstandingItem]:  # fmt: skip
+) -> list[OutstandingItem]:
     picked = frame.filter(pl.col("row").is_in(list(rows)))
     name = "counterparty_name"
     items = []
@@ -42,10 +45,15 @@ def _items(
             continue
         items.append(
             OutstandingItem(
-                kind=kinds[direction], amount_fen=amount, date=day, memo=memo, counterparty=who,
-                bank_row=row if side == "bank" else None, ledger_row=row if side == "ledger" else None,
+                kind=kinds[direction],
+                amount_fen=amount,
+                date=day,
+                memo=memo,
+                counterparty=who,
+                bank_row=row if side == "bank" else None,
+                ledger_row=row if side == "ledger" else None,
             )
-        )  # fmt: skip
+        )
     return items
 
 
@@ -116,5 +124,7 @@ def reconcile(
         book_opening_assumed=book_assumed,
         bank_balance_assumed=bank_assumed,
     )
-    causes = diagnose(rec, own_bank, own_ledger, result, expected_book_opening=bank_closing_fen - movement_bank - carried_gap)
+    causes = diagnose(
+        rec, own_bank, own_ledger, result, expected_book_opening=bank_closing_fen - movement_bank - carried_gap
+    )
     return BalanceReconciliation(**{**{f: getattr(rec, f) for f in rec.__slots__}, "causes": tuple(causes)})

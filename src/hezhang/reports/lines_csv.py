@@ -9,13 +9,40 @@ import polars as pl
 from hezhang.reports.decimal_text import fen_text
 
 BANK_COLUMNS = (
-    "row", "date", "time", "direction", "amount", "balance", "currency", "counterparty_name", "counterparty_account",
-    "counterparty_bank", "memo", "bank_ref", "instrument_no", "settlement_method", "value_date", "account",
-)  # fmt: skip
+    "row",
+    "date",
+    "time",
+    "direction",
+    "amount",
+    "balance",
+    "currency",
+    "counterparty_name",
+    "counterparty_account",
+    "counterparty_bank",
+    "memo",
+    "bank_ref",
+    "instrument_no",
+    "settlement_method",
+    "value_date",
+    "account",
+)
 JOURNAL_COLUMNS = (
-    "row", "date", "voucher_no", "entry_no", "account_code", "account_name", "direction", "amount", "currency", "memo",
-    "counterparty_name", "contra_accounts", "settlement_method", "settlement_no", "preparer",
-)  # fmt: skip
+    "row",
+    "date",
+    "voucher_no",
+    "entry_no",
+    "account_code",
+    "account_name",
+    "direction",
+    "amount",
+    "currency",
+    "memo",
+    "counterparty_name",
+    "contra_accounts",
+    "settlement_method",
+    "settlement_no",
+    "preparer",
+)
 
 
 def render_lines(frame: pl.DataFrame, kind: str) -> pl.DataFrame:

@@ -17,7 +17,12 @@ _TAXES = ("增值税", "城市维护建设税", "教育费附加", "地方教育
 
 
 def generate_bank_lines(
-    count: int, *, seed: int = 0, start: date = date(2026, 10, 1), days: int = 31, opening_fen: int = 50_000_000,
+    count: int,
+    *,
+    seed: int = 0,
+    start: date = date(2026, 10, 1),
+    days: int = 31,
+    opening_fen: int = 50_000_000,
     currency: str = "CNY",
 ) -> list[BankLine]:
     """`count` lines in date order with a consistent running balance, starting from `opening_fen`."""
@@ -31,7 +36,10 @@ def generate_bank_lines(
         if kind < 0.40:
             who = company(rng.randrange(500))
             fen, direction = rng.randrange(1_000, 50_000_000), Direction.IN
-            memo, method = rng.choice(("货款", "服务费", f"发票{rng.randrange(10**7, 10**8)}货款", "预付款")), "网银转账"
+            memo, method = (
+                rng.choice(("货款", "服务费", f"发票{rng.randrange(10**7, 10**8)}货款", "预付款")),
+                "网银转账",
+            )
         elif kind < 0.75:
             who = company(rng.randrange(500, 1000))
             fen, direction = rng.randrange(1_000, 20_000_000), Direction.OUT

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hezhang.domain.money import Money, format_fen
 from hezhang.domain.period import Period
-from hezhang.importers.result import StatementMeta
+from hezhang.importers.result import Kind, StatementMeta
 from hezhang.samples.bank_exports import render_bank_export, render_standard_csv
 from hezhang.samples.client_month import generate_client_month
 from hezhang.samples.journal import generate_journal, render_kingdee, render_standard_journal
@@ -19,23 +19,33 @@ DEMO_ACCOUNT = "31050161373600001234"
 DEMO_NAME = "上海演示商贸有限公司"
 
 
-def write_demo_files(directory: Path) -> list[tuple[Path, str]]:
+def write_demo_files(directory: Path) -> list[tuple[Path, Kind]]:
     """Write the demo statement in each layout, and a demo journal; return (path, kind) pairs."""
     directory.mkdir(parents=True, exist_ok=True)
     period = Period.month(2026, 10)
     lines = generate_bank_lines(120, seed=2026, start=date(2026, 10, 1))
     opening = Money(50_000_000)
     closing = Money(lines[-1].balance.fen if lines[-1].balance else 0)
-    meta = StatementMeta("demo", account=DEMO_ACCOUNT, account_name=DEMO_NAME, currency="CNY", period=period,
-                         opening_balance=opening, closing_balance=closing)  # fmt: skip
+    meta = StatementMeta(
+        "demo",
+        account=DEMO_ACCOUNT,
+        account_name=DEMO_NAME,
+        currency="CNY",
+        period=period,
+        opening_balance=opening,
+        closing_balance=closing,
+    )
     bank_files: dict[str, bytes] = {
         "standard.csv": render_standard_csv(lines, "utf-8-sig"),
-        "icbc-export.csv": render_bank_export("icbc", lines, account=DEMO_ACCOUNT, account_name=DEMO_NAME,
-                                              period=period, encoding="gb18030"),  # fmt: skip
-        "ccb-export.xlsx": render_bank_export("ccb", lines, account=DEMO_ACCOUNT, account_name=DEMO_NAME,
-                                              period=period, file_type="xlsx"),  # fmt: skip
-        "cmb-export.csv": render_bank_export("cmb", lines, account=DEMO_ACCOUNT, account_name=DEMO_NAME,
-                                             period=period, encoding="gb18030"),  # fmt: skip
+        "icbc-export.csv": render_bank_export(
+            "icbc", lines, account=DEMO_ACCOUNT, account_name=DEMO_NAME, period=period, encoding="gb18030"
+        ),
+        "ccb-export.xlsx": render_bank_export(
+            "ccb", lines, account=DEMO_ACCOUNT, account_name=DEMO_NAME, period=period, file_type="xlsx"
+        ),
+        "cmb-export.csv": render_bank_export(
+            "cmb", lines, account=DEMO_ACCOUNT, account_name=DEMO_NAME, period=period, encoding="gb18030"
+        ),
         "alipay-bill.csv": render_alipay(lines[:40]),
         "wechat-bill.csv": render_wechat(lines[:40]),
         "statement.mt940": render_mt940(lines, meta),
@@ -47,7 +57,7 @@ def write_demo_files(directory: Path) -> list[tuple[Path, str]]:
         "journal-standard.csv": render_standard_journal(journal),
         "journal-kingdee.xlsx": render_kingdee(journal, file_type="xlsx"),
     }
-    written: list[tuple[Path, str]] = []
+    written: list[tuple[Path, Kind]] = []
     for name, data in bank_files.items():
         (directory / name).write_bytes(data)
         written.append((directory / name, "bank"))

@@ -104,8 +104,13 @@ def reconcile_files(
             problems.append(Problem("--book-opening", zh, en or zh, value=book_opening))
     period = _period(bank.meta.period, journal.meta.period)
     if period is None:
-        problems.append(Problem(bank_path.name, "对账单和序时账都没有交易，无法确定期间",
-                                "neither file holds a transaction; there is no period to reconcile"))
+        problems.append(
+            Problem(
+                bank_path.name,
+                "对账单和序时账都没有交易，无法确定期间",
+                "neither file holds a transaction; there is no period to reconcile",
+            )
+        )
     if problems or rules is None or period is None:
         return ReconcileOutcome(problems=tuple(problems))
     extra_bank, extra_ledger = carried_lines(carried, currency=bank.meta.currency or "CNY", account_code=account_prefix)

@@ -47,8 +47,19 @@ def test_masked_balances_are_not_errors_when_allowed() -> None:
 
 
 def test_dates_in_every_written_form() -> None:
-    texts = ["2026-10-01", "20261001", "2026/10/01", "2026.10.01", "2026年10月1日", "2026-10-01 08:30:15",
-             "2023-05-02     \t", "2026-02-30", "01/10/2026", "", "-"]  # fmt: skip
+    texts = [
+        "2026-10-01",
+        "20261001",
+        "2026/10/01",
+        "2026.10.01",
+        "2026年10月1日",
+        "2026-10-01 08:30:15",
+        "2023-05-02     \t",
+        "2026-02-30",
+        "01/10/2026",
+        "",
+        "-",
+    ]
     dates, times, bad = cells.date_time(pl.Series("d", texts))
     assert dates.to_list()[:7] == [date(2026, 10, 1)] * 6 + [date(2023, 5, 2)]
     assert times.to_list()[5] == time(8, 30, 15)
@@ -62,4 +73,11 @@ def test_times() -> None:
 
 
 def test_text_strips_padding_and_empty_marks() -> None:
-    assert cells.text(pl.Series("x", ["  a\t", "-", "/", "", "\u3000b", None])).to_list() == ["a", None, None, None, "b", None]
+    assert cells.text(pl.Series("x", ["  a\t", "-", "/", "", "\u3000b", None])).to_list() == [
+        "a",
+        None,
+        None,
+        None,
+        "b",
+        None,
+    ]

@@ -1,7 +1,6 @@
 """What an accountant sees the engine do on small, telling cases."""
 
 from factories.lines import bank, ledger, pairs_of
-
 from hezhang.matching import match
 
 
@@ -52,7 +51,13 @@ def test_equal_rent_is_decided_when_the_memo_names_the_payee() -> None:
 
 
 def test_identical_payments_are_interchangeable_not_ambiguous() -> None:
-    same = {"day": 3, "direction": "out", "amount": 50_000, "counterparty_name": "杭州启明软件有限公司", "memo": "服务费"}
+    same = {
+        "day": 3,
+        "direction": "out",
+        "amount": 50_000,
+        "counterparty_name": "杭州启明软件有限公司",
+        "memo": "服务费",
+    }
     b = bank(same, same)
     l_ = ledger(*[{"day": 3, "direction": "out", "amount": 50_000, "memo": "付启明软件服务费"}] * 2)
     result = match(b, l_)
@@ -83,9 +88,27 @@ def test_customer_pays_three_invoices_in_one_transfer() -> None:
 
 def test_taxes_debited_separately_booked_in_one_voucher() -> None:
     b = bank(
-        {"day": 15, "direction": "out", "amount": 100_000, "counterparty_name": "国家金库上海市分库", "memo": "增值税 税费扣缴"},
-        {"day": 15, "direction": "out", "amount": 7_000, "counterparty_name": "国家金库上海市分库", "memo": "城建税 税费扣缴"},
-        {"day": 15, "direction": "out", "amount": 3_000, "counterparty_name": "国家金库上海市分库", "memo": "教育费附加 税费扣缴"},
+        {
+            "day": 15,
+            "direction": "out",
+            "amount": 100_000,
+            "counterparty_name": "国家金库上海市分库",
+            "memo": "增值税 税费扣缴",
+        },
+        {
+            "day": 15,
+            "direction": "out",
+            "amount": 7_000,
+            "counterparty_name": "国家金库上海市分库",
+            "memo": "城建税 税费扣缴",
+        },
+        {
+            "day": 15,
+            "direction": "out",
+            "amount": 3_000,
+            "counterparty_name": "国家金库上海市分库",
+            "memo": "教育费附加 税费扣缴",
+        },
     )
     l_ = ledger({"day": 15, "direction": "out", "amount": 110_000, "memo": "缴纳10月税费"})
     assert pairs_of(match(b, l_)) == {((1, 2, 3), (1,))}

@@ -40,12 +40,27 @@ def build(txs: list[dict[str, Any]], seed: int) -> tuple[pl.DataFrame, pl.DataFr
         day = START + timedelta(days=t["day"])
         if t["side"] in ("both", "bank"):
             fee = t["fee"] if t["direction"] == "in" and t["amount"] > t["fee"] and t["side"] == "both" else 0
-            bank.append({"date": day, "direction": t["direction"], "amount": t["amount"] - fee,
-                         "counterparty_name": NAMES[t["who"]], "memo": "往来款"})  # fmt: skip
+            bank.append(
+                {
+                    "date": day,
+                    "direction": t["direction"],
+                    "amount": t["amount"] - fee,
+                    "counterparty_name": NAMES[t["who"]],
+                    "memo": "往来款",
+                }
+            )
         if t["side"] in ("both", "ledger"):
             book_day = min(max(day + timedelta(days=t["lag"]), START), START + timedelta(days=30))
-            ledger.append({"date": book_day, "direction": t["direction"], "amount": t["amount"],
-                           "memo": MEMO[t["who"]], "voucher_no": "记-0001", "account_code": "100201"})  # fmt: skip
+            ledger.append(
+                {
+                    "date": book_day,
+                    "direction": t["direction"],
+                    "amount": t["amount"],
+                    "memo": MEMO[t["who"]],
+                    "voucher_no": "记-0001",
+                    "account_code": "100201",
+                }
+            )
     rng = random.Random(seed)
     rng.shuffle(bank)
     rng.shuffle(ledger)
@@ -63,7 +78,9 @@ def _content(frame: pl.DataFrame, rows: tuple[int, ...]) -> tuple[tuple[Any, ...
 
 def signature(bank: pl.DataFrame, ledger: pl.DataFrame) -> tuple[Counter[Any], Counter[Any]]:
     result = match(bank, ledger)
-    auto = Counter((_content(bank, m.bank_rows), _content(ledger, m.ledger_rows), m.difference_fen) for m in result.auto)
+    auto = Counter(
+        (_content(bank, m.bank_rows), _content(ledger, m.ledger_rows), m.difference_fen) for m in result.auto
+    )
     left = Counter(
         [("b", r) for r in _content(bank, result.unmatched_bank_rows)]
         + [("l", r) for r in _content(ledger, result.unmatched_ledger_rows)]
@@ -82,8 +99,15 @@ def test_every_line_ends_in_exactly_one_place_and_the_statement_balances(txs: li
     assert seen_l == Counter(ledger["row"].to_list())
     opening = 10_000_000
     closing = opening + sum(a if d == "in" else -a for d, a in bank.select("direction", "amount").rows())
-    rec = reconcile(bank, ledger, result, account="100201", period=Period.month(2026, 10),
-                    book_opening_fen=opening, bank_closing_fen=closing)  # fmt: skip
+    rec = reconcile(
+        bank,
+        ledger,
+        result,
+        account="100201",
+        period=Period.month(2026, 10),
+        book_opening_fen=opening,
+        bank_closing_fen=closing,
+    )
     assert rec.balanced, (rec.adjusted_book_fen, rec.adjusted_bank_fen)
     listed_b = sorted(i.bank_row for i in rec.items if i.bank_row is not None)
     listed_l = sorted(i.ledger_row for i in rec.items if i.ledger_row is not None)

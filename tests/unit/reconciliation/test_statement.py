@@ -3,7 +3,6 @@
 from datetime import date
 
 from factories.lines import bank, ledger
-
 from hezhang.domain.period import Period
 from hezhang.matching import match
 from hezhang.reconciliation import OutstandingItem, OutstandingKind, reconcile
@@ -48,9 +47,13 @@ def test_a_fee_kept_by_the_bank_is_a_book_side_item_of_the_match() -> None:
 
 
 def test_last_periods_items_clear_against_this_periods_lines() -> None:
-    cheque = OutstandingItem(K.BOOK_PAID_BANK_NOT, 30_000, date(2026, 9, 29), "开出转账支票", carried=True, since="2026-09")
+    cheque = OutstandingItem(
+        K.BOOK_PAID_BANK_NOT, 30_000, date(2026, 9, 29), "开出转账支票", carried=True, since="2026-09"
+    )
     fee = OutstandingItem(K.BANK_PAID_BOOK_NOT, 1_500, date(2026, 9, 30), "手续费", carried=True, since="2026-09")
-    deposit = OutstandingItem(K.BOOK_RECEIVED_BANK_NOT, 9_900, date(2026, 9, 30), "存入现金", carried=True, since="2026-09")
+    deposit = OutstandingItem(
+        K.BOOK_RECEIVED_BANK_NOT, 9_900, date(2026, 9, 30), "存入现金", carried=True, since="2026-09"
+    )
     # September: book 100,000.00 - 300.00 cheque + 99.00 deposit; bank 100,000.00 - 15.00 fee.
     b = bank(
         {"day": 2, "direction": "out", "amount": 30_000, "memo": "支票"},  # the cheque is presented
@@ -62,9 +65,15 @@ def test_last_periods_items_clear_against_this_periods_lines() -> None:
         {"row": -2, "date": date(2026, 9, 30), "direction": "in", "amount": 9_900, "memo": "存入现金"},
     )
     rec = reconcile(
-        b, l_, match(b, l_), account="100201", period=OCT, book_opening_fen=10_000_000 - 30_000 + 9_900,
-        bank_closing_fen=10_000_000 - 1_500 - 30_000, carried=(fee, cheque, deposit),
-    )  # fmt: skip
+        b,
+        l_,
+        match(b, l_),
+        account="100201",
+        period=OCT,
+        book_opening_fen=10_000_000 - 30_000 + 9_900,
+        bank_closing_fen=10_000_000 - 1_500 - 30_000,
+        carried=(fee, cheque, deposit),
+    )
     assert [i for i in rec.items] == [deposit]  # still in transit, carried with its origin
     assert rec.balanced
 

@@ -81,7 +81,11 @@ def date_time(column: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
         pl.when(raw.str.len_bytes() == 10).then(raw.str.to_date("%Y-%m-%d", strict=False)).alias(column.name)
     ).to_series()
     if not (raw.is_not_null() & fast.is_null()).any():  # the common case: ISO dates only
-        return fast, pl.Series("time", [None] * len(raw), dtype=pl.Time), pl.Series("bad", [False] * len(raw))
+        return (
+            fast,
+            pl.Series("time", [None] * len(raw), dtype=pl.Time),
+            pl.Series("bad", [False] * len(raw), dtype=pl.Boolean),
+        )
     frame = pl.DataFrame({"raw": raw})
     sep = pl.col("raw").str.extract_groups(_DATE_SEP)
     compact = pl.col("raw").str.extract_groups(_DATE_COMPACT)
@@ -101,7 +105,8 @@ def date_time(column: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
         .alias("time"),
     )
     dates = iso["date"].alias(column.name)
-    bad = (raw.is_not_null() & (dates.is_null() | (parts["p4"].is_not_null() & iso["time"].is_null()))).alias("bad")
+    bad = raw.is_not_null() & (dates.is_null() | (parts["p4"].is_not_null() & iso["time"].is_null()))
+    bad = bad.cast(pl.Boolean).alias("bad")
     return dates, iso["time"], bad
 
 
@@ -112,7 +117,7 @@ def time_of_day(column: pl.Series) -> tuple[pl.Series, pl.Series]:
         pl.when(raw.str.len_bytes() == 8).then(raw.str.to_time("%H:%M:%S", strict=False)).alias(column.name)
     ).to_series()
     if not (raw.is_not_null() & fast.is_null()).any():  # the common case: HH:MM:SS only
-        return fast, pl.Series("bad", [False] * len(raw))
+        return fast, pl.Series("bad", [False] * len(raw), dtype=pl.Boolean)
     frame = pl.DataFrame({"raw": raw})
     long = pl.col("raw").str.extract_groups(_TIME)
     short = pl.col("raw").str.extract_groups(_TIME_COMPACT)
@@ -129,7 +134,7 @@ def time_of_day(column: pl.Series) -> tuple[pl.Series, pl.Series]:
         .str.to_time("%H:%M:%S", strict=False)
         .alias(column.name)
     ).to_series()
-    return parsed, (raw.is_not_null() & parsed.is_null()).alias("bad")
+    return parsed, (raw.is_not_null() & parsed.is_null()).cast(pl.Boolean).alias("bad")
 
 
 def map_words(column: pl.Series, lookup: Callable[[str], str | None]) -> pl.Series:

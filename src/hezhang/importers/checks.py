@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -20,17 +21,24 @@ from hezhang.importers.result import ImportResult, StatementMeta
 _DUP_KEYS = ("date", "time", "direction", "amount", "counterparty_name", "counterparty_account", "memo")
 
 
-def finish_bank(frame: pl.DataFrame, problems: list[Problem], meta: StatementMeta, filename: str) -> ImportResult:
+def finish_bank(
+    frame: pl.DataFrame,
+    problems: list[Problem],
+    meta: StatementMeta,
+    filename: str,
+    notices: Sequence[Problem] = (),
+) -> ImportResult:
     """Number the lines 1..n in file order, conform to `BANK_SCHEMA`, run the checks, return the result.
 
-    `frame` must hold the lines in file order with at least date, direction and amount; `source_row` is
+    `frame` must hold the lines in file order with at least date, direction and amount, and no `row`
+    column (this step numbers the lines); `notices` are the importer's own. `source_row` is
     the line's place in the file (used in messages).
     """
     frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
     if meta.currency and "currency" not in frame.columns:
         frame = frame.with_columns(pl.lit(meta.currency).alias("currency"))
     frame = conform(frame, BANK_SCHEMA).with_columns(pl.col("currency").fill_null(meta.currency or "CNY"))
-    notices: list[Problem] = []
+    notices = list(notices)
     problems = problems + balance_chain(frame, meta, filename, notices)
     notices += duplicates(frame, filename)
     if meta.period is None and not frame.is_empty() and frame["date"].null_count() < len(frame):

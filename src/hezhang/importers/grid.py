@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -29,6 +30,12 @@ class Grid:
     file_type: str  # "csv", "xls" or "xlsx"
     encoding: str | None = None
     sheet: str | None = None
+    #: For CSV: the physical line (1-based) each row starts on (a quoted line break makes a row span two).
+    lines: list[int] | None = None
+
+    def line_of(self, index: int) -> int:
+        """The line or sheet row a person sees for `rows[index]`."""
+        return self.lines[index] if self.lines is not None and index < len(self.lines) else index + 1
 
 
 def file_type(data: bytes) -> str:
@@ -48,18 +55,41 @@ def read_grid(data: bytes) -> Grid:
             text, encoding = decode(data)
         except DecodeError as e:
             raise GridError(str(e)) from None
-        return Grid(rows=split_text(text), file_type="csv", encoding=encoding)
+        rows, lines = split_rows(text)
+        return Grid(rows=rows, file_type="csv", encoding=encoding, lines=lines)
     return _read_workbook(data, kind)
 
 
-def split_text(text: str) -> list[list[str]]:
-    """Split CSV or TSV text into rows of cells; the delimiter is the one the first lines use most."""
+#: A tab that separates cells: not padding before a comma, a quote or the end of a line (ICBC pads every
+#: cell with spaces and a trailing tab, so a long ICBC CSV holds more tabs than commas).
+_SEPARATING_TAB = re.compile(r"\t(?![,\"\r\n]|$)", re.MULTILINE)
+
+
+def split_rows(text: str) -> tuple[list[list[str]], list[int]]:
+    """CSV or TSV text as rows of cells, and the physical line (1-based) each row starts on.
+
+    The delimiter is the one that separates cells in the first 20000 characters (padding tabs do not count).
+    Raises `GridError` when the csv module cannot read the text.
+    """
     sample = text[:20000]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    delimiter = "\t" if len(_SEPARATING_TAB.findall(sample)) > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    start = 1
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)]
+        for row in reader:
+            rows.append(row)
+            starts.append(start)
+            start = reader.line_num + 1
     except csv.Error as e:  # e.g. a field larger than the csv module allows
         raise GridError(f"CSV 无法解析 / CSV cannot be read: {e}") from None
+    return rows, starts
+
+
+def split_text(text: str) -> list[list[str]]:
+    """CSV or TSV text as rows of cells (see `split_rows`)."""
+    return split_rows(text)[0]
 
 
 def _read_workbook(data: bytes, kind: str) -> Grid:

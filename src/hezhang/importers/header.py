@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Literal
 
 from hezhang.importers.profiles import Profiles, profiles
 from hezhang.importers.text import header_key
@@ -16,34 +19,47 @@ _SINGLE_FIELDS = (
     "payer_name", "payer_account", "payer_bank", "payee_name", "payee_account", "payee_bank",
     "bank_ref", "instrument_no", "account", "account_name",
 )  # fmt: skip
+_key = lru_cache(maxsize=8192)(header_key)
+#: What a header must offer, for messages.
+NEEDED = (
+    "交易日期或交易时间，收入金额与支出金额（或交易金额）",
+    "a date (交易日期 or 交易时间) and in/out amount columns (收入金额 and 支出金额) or one amount column (交易金额)",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
-    """Which column (0-based) holds which field; `memo` may span several columns."""
+    """Which column (0-based) holds which field; `memo` may span several columns.
+
+    `direction_candidates` and `settlement_candidates` are columns whose meaning depends on their values
+    (交易类型 says 来账/往账 at one bank and 转账/汇兑 at another); `settle` decides once the data is seen.
+    """
 
     row_index: int
     headers: tuple[str, ...]
-    columns: dict[str, int]
+    columns: Mapping[str, int]
     memo: tuple[int, ...] = ()
-    #: Columns that might say the direction; settled once the data is seen (see `settle_direction`).
     direction_candidates: tuple[int, ...] = ()
-    settlement_candidates: tuple[int, ...] = field(default=())
+    settlement_candidates: tuple[int, ...] = ()
 
     @property
-    def amount_mode(self) -> str:
-        if "amount_in" in self.columns and "amount_out" in self.columns:
-            return "split"
-        return "single"
+    def amount_mode(self) -> Literal["split", "single"]:
+        return "split" if "amount_in" in self.columns and "amount_out" in self.columns else "single"
+
+    @property
+    def date_field(self) -> Literal["date", "time"]:
+        """The column dates are read from: 交易日期, or 交易时间 when it is the only one (it then holds both)."""
+        return "date" if "date" in self.columns else "time"
 
     def header(self, name: str) -> str:
-        return self.headers[self.columns[name]].strip()
+        """The header of a field's column as written in the file (padding removed)."""
+        return self.headers[self.columns[name]].strip(" \t\r\n\u3000\ufeff")
 
 
-def map_columns(cells: list[str], row_index: int, prof: Profiles | None = None) -> ColumnMap | None:
+def map_columns(cells: Sequence[str], row_index: int, prof: Profiles | None = None) -> ColumnMap | None:
     """Map one candidate header row; None unless it has a date and a way to read amounts."""
     prof = prof or profiles()
-    keys = [header_key(c) for c in cells]
+    keys = [_key(c) if len(c) < 200 else header_key(c) for c in cells]
     taken: set[int] = set()
     columns: dict[str, int] = {}
     for name in _SINGLE_FIELDS:
@@ -64,25 +80,22 @@ def map_columns(cells: list[str], row_index: int, prof: Profiles | None = None) 
         return None
     memo = tuple(i for i, k in enumerate(keys) if k in prof.fields["memo"] and i not in taken)
     taken.update(memo)
-    directions = tuple(i for s in prof.fields["direction"] for i, k in enumerate(keys) if k == s and i not in taken)
-    settlement = tuple(
-        i for s in prof.fields["settlement_method"] for i, k in enumerate(keys) if k == s and i not in taken
-    )
-    return ColumnMap(row_index, tuple(cells), columns, memo, directions, settlement)
+
+    def candidates(field: str) -> tuple[int, ...]:
+        return tuple(i for s in prof.fields[field] for i, k in enumerate(keys) if k == s and i not in taken)
+
+    return ColumnMap(row_index, tuple(cells), columns, memo, candidates("direction"), candidates("settlement_method"))
 
 
-def find_header(rows: list[list[str]]) -> ColumnMap | None:
-    """The first row, within `HEADER_SEARCH_ROWS`, that maps as a statement header (most fields wins ties)."""
-    best: ColumnMap | None = None
+def find_header(rows: Sequence[Sequence[str]], prof: Profiles | None = None) -> ColumnMap | None:
+    """The first row, within `HEADER_SEARCH_ROWS`, that maps as a statement header."""
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapped = map_columns(row, i)
-        if mapped is not None and (best is None or len(mapped.columns) > len(best.columns)):
-            best = mapped
-            break
-    return best
+        if (mapped := map_columns(row, i, prof)) is not None:
+            return mapped
+    return None
 
 
-def likely_header(rows: list[list[str]]) -> list[str]:
+def likely_header(rows: Sequence[Sequence[str]]) -> list[str]:
     """For error messages: the row that looks most like a header (most non-empty text cells)."""
     candidates = rows[:HEADER_SEARCH_ROWS]
     if not candidates:
@@ -91,20 +104,25 @@ def likely_header(rows: list[list[str]]) -> list[str]:
     return [c.strip() for c in best if c.strip()]
 
 
-def settle_direction(cmap: ColumnMap, values: dict[int, list[str]], prof: Profiles | None = None) -> ColumnMap:
-    """Choose the direction column: the first candidate whose every non-empty value is a direction word."""
+def settle(cmap: ColumnMap, values: Mapping[int, Sequence[str]], prof: Profiles | None = None) -> ColumnMap:
+    """Decide the direction and settlement-method columns from a sample of their (cleaned, non-empty) values.
+
+    A candidate is a direction column when most of its values are direction words (借/贷, 来账/往账, 借 Dr);
+    it is used as one only with a single amount column (a stray value there is then a problem, not a guess).
+    The settlement method is the first other candidate.
+    """
     prof = prof or profiles()
+
+    def mostly_directions(i: int) -> bool:
+        seen = values.get(i, [])
+        return 2 * sum(1 for v in seen if prof.direction_of(v)) > len(seen)
+
     columns = dict(cmap.columns)
-    chosen = None
-    if cmap.amount_mode == "single":
-        for i in cmap.direction_candidates:
-            seen = [v for v in values.get(i, []) if v.strip(" \t\u3000-/")]
-            if seen and all(prof.direction_of(v) for v in seen):
-                chosen = i
-                break
-    if chosen is not None:
-        columns["direction"] = chosen
-    settlement = [i for i in (*cmap.settlement_candidates, *cmap.direction_candidates) if i != chosen]
+    candidates = dict.fromkeys((*cmap.direction_candidates, *cmap.settlement_candidates))
+    wordy = [i for i in candidates if mostly_directions(i)]
+    if cmap.amount_mode == "single" and wordy:
+        columns["direction"] = wordy[0]
+    settlement = [i for i in cmap.settlement_candidates if i not in wordy]
     if settlement:
         columns["settlement_method"] = settlement[0]
-    return ColumnMap(cmap.row_index, cmap.headers, columns, cmap.memo)
+    return replace(cmap, columns=columns)

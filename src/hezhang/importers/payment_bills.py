@@ -343,7 +343,7 @@ def stated_fen(text: str | None) -> int | None:
 
 
 def _layouts(name: str) -> tuple[Layout, ...]:
-    from hezhang.importers import alipay, wechat  # noqa: PLC0415 - they build on this module, so bound on first use
+    from hezhang.importers import alipay, wechat
 
     return {**alipay.LAYOUTS, **wechat.LAYOUTS}[name]
 

@@ -1,4 +1,4 @@
-"""Bank layouts as data: header synonyms, direction words, currency names and bank signatures.
+"""Bank layouts as data: header synonyms, direction words, currency names, preamble labels, bank signatures.
 
 Loaded from `profiles/banks.toml`; nothing here is specific to one bank except what that file says.
 """
@@ -15,10 +15,12 @@ from hezhang.importers.text import header_key
 
 @dataclass(frozen=True, slots=True)
 class BankSignature:
+    """How to recognise one bank's export: headers only it uses, and names of the bank in title rows."""
+
     code: str
     name: str
     headers: frozenset[str]
-    preamble: tuple[str, ...]
+    names: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,8 @@ class Profiles:
     directions: dict[str, str]
     #: normalized cell value -> ISO currency code
     currencies: dict[str, str]
+    #: preamble item ("account", "start", ...) -> label keys, longest first
+    labels: dict[str, tuple[str, ...]]
     banks: tuple[BankSignature, ...]
 
     def direction_of(self, value: str) -> str | None:
@@ -36,7 +40,20 @@ class Profiles:
 
     def currency_of(self, value: str) -> str | None:
         key = header_key(value)
-        return self.currencies.get(key) or (value.strip().upper() if len(key) == 3 and key.isalpha() else None)
+        return self.currencies.get(key) or (key.upper() if len(key) == 3 and key.isascii() and key.isalpha() else None)
+
+    def bank_named_in(self, text: str) -> str | None:
+        """The bank whose name appears in `text` (the longest name found wins: 中国农业银行 over 中国银行)."""
+        folded = text.lower()
+        found = [(len(name), bank.code) for bank in self.banks for name in bank.names if name.lower() in folded]
+        return max(found)[1] if found else None
+
+    def bank_by_headers(self, keys: set[str]) -> str | None:
+        """The bank with the most of its own headers among `keys` (at least two, and no tie)."""
+        scores = sorted(((len(bank.headers & keys), bank.code) for bank in self.banks), reverse=True)
+        if not scores or scores[0][0] < 2 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+            return None
+        return scores[0][1]
 
 
 @cache
@@ -46,8 +63,12 @@ def profiles() -> Profiles:
     fields = {name: tuple(header_key(s) for s in names) for name, names in raw["fields"].items()}
     directions = {header_key(v): d for d, values in raw["directions"].items() for v in values}
     currencies = {header_key(v): code for code, values in raw["currencies"].items() for v in values}
+    labels = {
+        item: tuple(sorted((header_key(s) for s in names), key=len, reverse=True))
+        for item, names in raw["preamble"].items()
+    }
     banks = tuple(
         BankSignature(code, b["name"], frozenset(header_key(h) for h in b["headers"]), tuple(b["preamble"]))
         for code, b in raw["banks"].items()
     )
-    return Profiles(fields, directions, currencies, banks)
+    return Profiles(fields, directions, currencies, labels, banks)

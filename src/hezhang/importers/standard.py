@@ -1,31 +1,49 @@
 """The hezhang standard statement CSV, and the fast path that reads it at Polars speed.
 
-Header: 交易日期,交易时间,流水号,摘要,对方户名,对方账号,收入金额,支出金额,余额,币种 (交易时间 and 币种 optional).
+Header: 交易日期,交易时间,流水号,摘要,对方户名,对方账号,收入金额,支出金额,余额,币种 (交易时间 and 币种 optional,
+columns in any order). Dates as 2026-10-01, 20261001 or 2026/10/01; amounts as 1234.56 (1,234.56 accepted).
+A well-formed file goes through Polars' CSV reader; anything unusual (blank lines, quoted line breaks,
+ragged rows) through the careful path shared with the bank exports. Both give the same result.
 """
 
 from __future__ import annotations
 
-import io
-
 import polars as pl
 
+from hezhang.domain.problem import Problem
 from hezhang.importers.bank_table import parse_frame, parse_grid
-from hezhang.importers.grid import Grid, split_text
+from hezhang.importers.grid import Grid, GridError, split_rows
 from hezhang.importers.header import map_columns
 from hezhang.importers.registry import Format
 from hezhang.importers.result import ImportResult, StatementMeta
 from hezhang.importers.text import DecodeError, decode
 
-STANDARD_HEADER = ("交易日期", "交易时间", "流水号", "摘要", "对方户名", "对方账号", "收入金额", "支出金额", "余额", "币种")
-_REQUIRED = ("交易日期", "流水号", "摘要", "对方户名", "对方账号", "收入金额", "支出金额", "余额")
+FORMAT_NAME = "standard"
+STANDARD_HEADER = (
+    "交易日期",
+    "交易时间",
+    "流水号",
+    "摘要",
+    "对方户名",
+    "对方账号",
+    "收入金额",
+    "支出金额",
+    "余额",
+    "币种",
+)
+OPTIONAL = ("交易时间", "币种")
+_REQUIRED = tuple(h for h in STANDARD_HEADER if h not in OPTIONAL)
 
 
 def _header_cells(head: str) -> list[str]:
-    first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    return [c.strip().strip('"') for c in first.split(",")]
+    head = head.lstrip("\ufeff")
+    end = head.find("\n")
+    first = (head if end < 0 else head[:end]).rstrip("\r")
+    return [c.strip().strip('"').strip() for c in first.split(",")]
 
 
 def sniff(data: bytes, head: str | None) -> bool:
+    """The first line is the standard header: every required column, nothing else."""
     if head is None:
         return False
     cells = _header_cells(head)
@@ -36,41 +54,57 @@ def parse(data: bytes, filename: str) -> ImportResult:
     try:
         text, encoding = decode(data)
     except DecodeError as e:
-        return ImportResult.failed("bank", [_problem(filename, str(e))], StatementMeta("standard"))
-    fast = _fast(text, filename, encoding)
+        return ImportResult.failed("bank", [_problem(filename, str(e))], StatementMeta(FORMAT_NAME))
+    fast = parse_fast(data, text, encoding, filename)
     if fast is not None:
         return fast
-    return parse_grid(Grid(split_text(text), "csv", encoding), filename, "standard")
+    return parse_careful(text, encoding, filename)
 
 
-def _problem(filename: str, message: str) -> object:
-    from hezhang.domain.problem import Problem
+def parse_careful(text: str, encoding: str | None, filename: str) -> ImportResult:
+    """Any well- or ill-formed standard CSV, through Python's csv module and the general table reader."""
+    try:
+        rows, lines = split_rows(text)
+    except GridError as e:
+        return ImportResult.failed("bank", [_problem(filename, str(e))], StatementMeta(FORMAT_NAME, encoding))
+    return parse_grid(Grid(rows, "csv", encoding), filename, FORMAT_NAME, lines)
 
+
+def _problem(filename: str, message: str) -> Problem:
     zh, _, en = message.partition(" / ")
     return Problem(filename, zh, en or zh)
 
 
-def _fast(text: str, filename: str, encoding: str) -> ImportResult | None:
-    """Polars' CSV reader for a well-formed file; None (use the general path) when the shape is unusual."""
+def parse_fast(data: bytes, text: str, encoding: str, filename: str) -> ImportResult | None:
+    """Polars' CSV reader for a well-formed file; None (take the careful path) when the shape is unusual.
+
+    Rows must be one physical line each, so that `source_row` is the line number: a file with quoted line
+    breaks reads fewer rows than it has lines and is handed to the careful path.
+    """
     header = _header_cells(text)
     cmap = map_columns(header, 0)
     if cmap is None:
         return None
-    body = text.lstrip("\ufeff")
+    if encoding == "utf-8":
+        source = data
+    elif encoding == "utf-8-sig":
+        source = data[3:]
+    else:
+        source = text.lstrip("\ufeff").encode("utf-8")
     try:
         raw = pl.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            source,
             has_header=True,
             infer_schema=False,
             new_columns=[f"c{j}" for j in range(len(header))],
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    lines = source.count(b"\n") + (0 if source.endswith(b"\n") else 1)
     if raw.width != len(header) or raw.height != lines - 1:
-        return None  # blank lines or quoted line breaks: positions would be off, take the careful path
-    raw = raw.with_columns(pl.int_range(2, raw.height + 2).alias("source_row"))
-    return parse_frame(raw, cmap, filename, "standard", encoding, [])
+        return None
+    raw = raw.with_columns(pl.int_range(2, raw.height + 2, dtype=pl.Int64).alias("source_row"))
+    return parse_frame(raw, cmap, filename, FORMAT_NAME, encoding=encoding)
 
 
-FORMATS = [Format("standard", "bank", "核账标准对账单 CSV / hezhang standard statement CSV", sniff, parse)]
+FORMATS = [Format(FORMAT_NAME, "bank", "核账标准对账单 CSV / hezhang standard statement CSV", sniff, parse)]

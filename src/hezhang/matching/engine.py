@@ -21,8 +21,6 @@ from hezhang.matching.prepare import prepare_bank, prepare_ledger
 from hezhang.matching.rules import Rule, RuleSet, Settings, default_rules
 
 _PAIR_OUT = ("b_row", "l_row", "score", "diff", "evidence", "explanation_zh", "explanation_en")
-#: Group searches over all same-direction pairs in a window are skipped above this many pairs (suggestions only).
-MAX_WINDOW_LINK_PAIRS = 20_000_000
 
 
 class _State:
@@ -96,7 +94,7 @@ def _group_rows(groups: list[Group], bank: pl.DataFrame, ledger: pl.DataFrame) -
                 "rule": g.rule,
                 "confidence": 0.85 if g.auto else 0.5,
                 "difference_fen": 0,
-                "evidence": ["group", "counterparty"] if "counterparty" in g.rule else ["group"],
+                "evidence": "group,counterparty" if "counterparty" in g.rule else "group",
                 "explanation_zh": f"{shape}，合计 {money} 相符",
                 "explanation_en": f"{shape_en} add up to {money}",
             }
@@ -111,7 +109,7 @@ _SCHEMA: dict[str, pl.DataType] = {
     "rule": pl.String(),
     "confidence": pl.Float64(),
     "difference_fen": pl.Int64(),
-    "evidence": pl.List(pl.String()),
+    "evidence": pl.String(),
     "explanation_zh": pl.String(),
     "explanation_en": pl.String(),
 }
@@ -123,8 +121,6 @@ def _apply_groups(state: _State, b: pl.DataFrame, l_: pl.DataFrame, rule: Rule, 
     if rule.auto:
         fb = fb.filter(~pl.col("row").is_in(list(state.contested_b)))
         fl = fl.filter(~pl.col("row").is_in(list(state.contested_l)))
-    if not rule.require and fb.height * fl.height > MAX_WINDOW_LINK_PAIRS:
-        return
     groups, used_b, used_l = find_groups(fb, fl, rule, settings)
     for g in groups:
         if g.truncated_side is not None and g.truncated_row is not None:

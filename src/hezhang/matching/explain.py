@@ -27,7 +27,7 @@ def _money(col: str) -> pl.Expr:
 
 
 def explain_pairs(pairs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
-    """Add `evidence` (codes), `explanation_zh`, `explanation_en` to scored pairs."""
+    """Add `evidence` (comma-separated codes), `explanation_zh`, `explanation_en` to scored pairs."""
     cp_ok = (pl.col("cp") >= settings.counterparty_threshold) & ~pl.col("alias")
     fee = pl.col("diff") != 0
     date_zh = pl.when(pl.col("gap") == 0).then(pl.lit("同日")).otherwise(pl.format("日期相差{}天", pl.col("gap")))
@@ -52,7 +52,7 @@ def explain_pairs(pairs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
         pl.when(pl.col("alias")).then(pl.lit("counterparty known from a confirmed alias")),
         pl.when(pl.col("settle_same")).then(pl.lit("the same settlement method")),
     ]
-    codes = pl.concat_list(
+    codes = pl.concat_str(
         [
             pl.when(fee).then(pl.lit("fee")).otherwise(pl.lit("amount")),
             pl.lit("date"),
@@ -60,8 +60,10 @@ def explain_pairs(pairs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
             pl.when(cp_ok).then(pl.lit("counterparty")),
             pl.when(pl.col("alias")).then(pl.lit("alias")),
             pl.when(pl.col("settle_same")).then(pl.lit("settlement")),
-        ]
-    ).list.drop_nulls()
+        ],
+        separator=",",
+        ignore_nulls=True,
+    )
     return pairs.with_columns(
         codes.alias("evidence"),
         pl.concat_str(zh, separator="；", ignore_nulls=True).alias("explanation_zh"),

@@ -17,6 +17,8 @@ from hezhang.matching.rules import Rule, Settings
 from hezhang.matching.subset_sum import find_subsets
 
 _CJK_RUN = r"[\u4e00-\u9fff]{2,}"
+#: A link join larger than this is not made: the group rule then looks no further (memory stays bounded).
+MAX_LINK_ROWS = 20_000_000
 #: At most this many bank lines on the bank side of an N:M group.
 MAX_BANK_SIDE = 3
 _STOP_BIGRAMS = ["有限", "公司", "限公", "责任", "股份", "转账", "款项"]
@@ -37,7 +39,7 @@ def _counterparty_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -
     names = pl.concat([bank["core"], bank["brand"]]).drop_nulls().unique()
     names = names.filter(names.str.len_chars() >= 2)
     if names.is_empty() or ledger.is_empty():
-        return pl.DataFrame(schema={"b_row": pl.Int64, "l_row": pl.Int64})
+        return _no_links()
     found = (
         ledger.select("row", "direction", "day", pl.col("text").str.extract_many(names.to_list()).alias("name"))
         .explode("name")
@@ -48,6 +50,8 @@ def _counterparty_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -
         .drop_nulls("name")
         .unique()
     )
+    if _join_size(by_name, found, ["direction", "name"]) > MAX_LINK_ROWS:
+        return _no_links()
     return (
         by_name.join(found, on=["direction", "name"], suffix="_l")
         .filter((pl.col("day") - pl.col("day_l")).abs() <= window)
@@ -56,29 +60,51 @@ def _counterparty_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -
     )
 
 
-def _memo_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
-    """(b_row, l_row) pairs of one direction within the window whose texts share a two-character word."""
-
-    def grams(frame: pl.DataFrame, text: str) -> pl.DataFrame:
-        runs = frame.select("row", "direction", "day", pl.col(text).fill_null("").str.extract_all(_CJK_RUN).alias("r"))
-        pieces = (
-            runs.explode("r")
-            .drop_nulls("r")
-            .with_columns(pl.int_ranges(0, (pl.col("r").str.len_chars() - 1).clip(0)).alias("at"))
-            .explode("at")
-            .drop_nulls("at")
-            .select("row", pl.col("r").str.slice(pl.col("at"), 2).alias("g"))
-        )
-        found = pieces.group_by("row").agg(pl.col("g").unique())
-        return runs.drop("r").join(found, on="row", how="left").with_columns(pl.col("g").fill_null([]))
-
-    b = grams(
-        bank.with_columns(pl.concat_str([pl.col("memo").fill_null(""), pl.col("name").fill_null("")]).alias("bt")), "bt"
+def _bigrams(frame: pl.DataFrame, text: pl.Expr) -> pl.DataFrame:
+    """(row, direction, day, g): every two-character word of the text, once per row, stop words left out."""
+    runs = frame.select("row", "direction", "day", text.fill_null("").str.extract_all(_CJK_RUN).alias("r"))
+    return (
+        runs.explode("r")
+        .drop_nulls("r")
+        .with_columns(pl.int_ranges(0, (pl.col("r").str.len_chars() - 1).clip(0)).alias("at"))
+        .explode("at")
+        .drop_nulls("at")
+        .select("row", "direction", "day", pl.col("r").str.slice(pl.col("at"), 2).alias("g"))
+        .filter(~pl.col("g").is_in(_STOP_BIGRAMS))
+        .unique()
     )
-    l_ = grams(ledger, "text")
-    joined = b.join(l_, on="direction", suffix="_l").filter((pl.col("day") - pl.col("day_l")).abs() <= window)
-    shared = pl.col("g").list.set_intersection(pl.col("g_l")).list.set_difference(pl.lit(_STOP_BIGRAMS))
-    return joined.filter(shared.list.len() > 0).select(pl.col("row").alias("b_row"), pl.col("row_l").alias("l_row"))
+
+
+def _memo_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
+    """(b_row, l_row) pairs of one direction within the window whose texts share a two-character word.
+
+    Joined on (direction, word, date bucket) so the work stays near the lines that can pair; a join that
+    would still exceed `MAX_LINK_ROWS` is not made (the rule then finds nothing, and says so upstream).
+    """
+    size = window + 1
+    b = _bigrams(bank, pl.concat_str([pl.col("memo").fill_null(""), pl.col("name").fill_null("")], separator=" "))
+    l_ = _bigrams(ledger, pl.col("text")).with_columns((pl.col("day") // size).alias("bucket"))
+    b = b.with_columns(pl.int_ranges(pl.col("day") // size - 1, pl.col("day") // size + 2).alias("bucket")).explode(
+        "bucket"
+    )
+    if _join_size(b, l_, ["direction", "g", "bucket"]) > MAX_LINK_ROWS:
+        return _no_links()
+    joined = b.join(l_, on=["direction", "g", "bucket"], suffix="_l")
+    return (
+        joined.filter((pl.col("day") - pl.col("day_l")).abs() <= window)
+        .select(pl.col("row").alias("b_row"), pl.col("row_l").alias("l_row"))
+        .unique()
+    )
+
+
+def _join_size(left: pl.DataFrame, right: pl.DataFrame, on: list[str]) -> int:
+    """How many rows an inner join on `on` would make, counted without making it."""
+    counts = left.group_by(on).len("n").join(right.group_by(on).len("m"), on=on)
+    return int(counts.select((pl.col("n") * pl.col("m")).sum()).item() or 0)
+
+
+def _no_links() -> pl.DataFrame:
+    return pl.DataFrame(schema={"b_row": pl.Int64, "l_row": pl.Int64})
 
 
 def find_groups(
@@ -107,10 +133,17 @@ def find_groups(
 
 
 def _window_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
-    """Any same-direction pair within the window (for suggestions only; bounded by the candidate cap)."""
-    joined = bank.select("row", "direction", "day").join(
-        ledger.select("row", "direction", "day"), on="direction", suffix="_l"
+    """Any same-direction pair within the window (for suggestions only), bounded like `_memo_links`."""
+    size = window + 1
+    b = (
+        bank.select("row", "direction", "day")
+        .with_columns(pl.int_ranges(pl.col("day") // size - 1, pl.col("day") // size + 2).alias("bucket"))
+        .explode("bucket")
     )
+    l_ = ledger.select("row", "direction", "day").with_columns((pl.col("day") // size).alias("bucket"))
+    if _join_size(b, l_, ["direction", "bucket"]) > MAX_LINK_ROWS:
+        return _no_links()
+    joined = b.join(l_, on=["direction", "bucket"], suffix="_l")
     return joined.filter((pl.col("day") - pl.col("day_l")).abs() <= window).select(
         pl.col("row").alias("b_row"), pl.col("row_l").alias("l_row")
     )

@@ -75,8 +75,8 @@ MATCH_COLUMNS = (
 class MatchResult:
     """Matches as a frame (fast for a million lines) with `Match` records on demand.
 
-    `frame` columns: see `MATCH_COLUMNS`; `bank_rows`/`ledger_rows` are lists of rows, `evidence` a list of
-    evidence codes. Auto matches never share a line; suggestions only involve lines in no auto match.
+    `frame` columns: see `MATCH_COLUMNS`; `bank_rows`/`ledger_rows` are lists of rows, `evidence` the evidence
+    codes separated by commas. Auto matches never share a line; suggestions only involve lines in no auto match.
     """
 
     frame: pl.DataFrame
@@ -95,7 +95,7 @@ class MatchResult:
                 rule=r["rule"],
                 confidence=r["confidence"],
                 difference_fen=r["difference_fen"],
-                evidence=tuple(_evidence(code) for code in r["evidence"]),
+                evidence=tuple(_evidence(code) for code in r["evidence"].split(",") if code),
                 explanation_zh=r["explanation_zh"],
                 explanation_en=r["explanation_en"],
             )

@@ -88,6 +88,15 @@ def reconcile_files(
     progress("读取序时账 / reading the journal")
     journal = parse(journal_path.read_bytes(), journal_path.name, "journal", account_prefix=account_prefix)
     problems = [*bank.problems, *journal.problems]
+    accounts = bank.lines["account"].drop_nulls().unique().sort().to_list()
+    if len(accounts) > 1:
+        problems.append(
+            Problem(
+                bank_path.name,
+                f"对账单含有多个账户（{'、'.join(accounts)}），每次只能核对一个账户，请按账户分别导出",
+                f"the statement holds several accounts ({', '.join(accounts)}); reconcile one account at a time",
+            )
+        )
     rules, rule_problems = _read_rules(rules_path)
     aliases, alias_problems = _read_aliases(aliases_path)
     problems += rule_problems + alias_problems

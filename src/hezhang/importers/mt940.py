@@ -1,0 +1,359 @@
+"""SWIFT MT940 customer statements, read with the `mt-940` library (import name `mt940`).
+
+One `:61:` statement line and the `:86:` after it make one bank line:
+
+- `date` is the entry (booking) date when the line gives one, else the value date; `value_date` is the
+  value date. MT940 writes the entry date without a year: the library takes the value date's year and
+  moves it across the year boundary when the two are far apart.
+- direction from the debit/credit mark: C and RD (reversal of a debit) are "in", D and RC are "out".
+- `amount` from the library's Decimal through `parse_fen`, exactly; `currency` is the statement's.
+- `bank_ref` is the bank's reference (after `//`); `instrument_no` the SEPA end-to-end reference (`EREF+`)
+  or else the customer reference. "NONREF" means none.
+- A structured `:86:` (`166?00...?20...?32...`): `memo` from the purpose sub-fields (?20-?29, ?60-?63),
+  `counterparty_name` ?32+?33, `counterparty_account` ?31, `counterparty_bank` ?30, `settlement_method`
+  the posting text ?00. Otherwise `memo` is the whole `:86:` text on one line (a full 65-character line
+  was cut mid-word by the bank and is joined without a space) and `settlement_method` is the `:61:` type code.
+
+Statement data: `:25:` account, `:60F:`/`:60M:` opening and `:62F:`/`:62M:` closing balance, the currency
+from the balances, the period from the first to the last line date. Several statements in one file are
+read in file order and must be for one account and one currency. Lines carry no running balance, so each
+statement's opening + credits - debits must equal its closing balance. A `:86:` after the closing balance
+is information to the account owner, not part of the last line: it is left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import mt940 as swift
+import polars as pl
+
+from hezhang.domain.frames import BANK_SCHEMA
+from hezhang.domain.money import Money, MoneyError, format_fen, parse_fen
+from hezhang.domain.period import Period
+from hezhang.domain.problem import Problem, Severity
+from hezhang.importers.checks import finish_bank
+from hezhang.importers.registry import Format
+from hezhang.importers.result import ImportResult, StatementMeta
+from hezhang.importers.text import DecodeError, decode
+
+_BLOCK = re.compile(r"(?m)^(?=:20:)")
+_LINE_TAG = re.compile(r"(?m)^:61:")
+_CLOSING_TAG = re.compile(r"(?m)^:62[FM]?:")
+_OWNER_INFO = re.compile(r"(?ms)^:86:.*?(?=^:[0-9]{2}[A-Z]?:|\Z)")
+_NO_REF = ("NONREF", "NOTPROVIDED")
+_FULL_LINE = 65
+_MAX_FEN = 10**15
+_OPENING = ("final_opening_balance", "opening_balance", "intermediate_opening_balance")
+_CLOSING = ("final_closing_balance", "closing_balance", "intermediate_closing_balance")
+_COLUMNS = {name: dtype for name, dtype in BANK_SCHEMA.items() if name != "row"}
+
+
+def sniff(data: bytes, head: str | None) -> bool:
+    """A `:20:` tag and an account, statement number or balance tag at the start of lines."""
+    if head is None:
+        return False
+    return re.search(r"(?m)^:20:", head) is not None and re.search(r"(?m)^:(?:25|28C?|60[FM]?):", head) is not None
+
+
+@dataclass
+class _Report:
+    """Problems (reject the file) and notices (do not) of one parse."""
+
+    filename: str
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+
+    def error(
+        self, zh: str, en: str, row: int | None = None, column: str | None = None, value: str | None = None
+    ) -> None:
+        self.problems.append(Problem(self.filename, zh, en, row=row, column=column, value=value))
+
+    def notice(
+        self, zh: str, en: str, row: int | None = None, column: str | None = None, value: str | None = None
+    ) -> None:
+        self.notices.append(
+            Problem(self.filename, zh, en, row=row, column=column, value=value, severity=Severity.NOTICE)
+        )
+
+
+@dataclass(frozen=True)
+class _Statement:
+    number: str
+    account: str | None
+    currency: str | None
+    opening: int | None
+    closing: int | None
+    closing_row: int | None
+    records: list[dict[str, Any]]
+    dates: list[date]  # of the balances: the period of a statement without lines
+    read: bool = True  # False when the library could not read the block (its problem is reported)
+
+
+def parse(data: bytes, filename: str) -> ImportResult:
+    try:
+        text, encoding = decode(data)
+    except DecodeError as e:
+        zh, _, en = str(e).partition(" / ")
+        return ImportResult.failed("bank", [Problem(filename, zh, en or zh)], StatementMeta("mt940"))
+    report = _Report(filename)
+    statements: list[_Statement] = []
+    row = 1
+    for block in _BLOCK.split(text):
+        if block.lstrip().startswith(":20:"):
+            statements.append(_statement(block, row, report))
+        elif _LINE_TAG.search(block):
+            report.error(
+                "交易行（:61:）前没有 :20: 标签，不属于任何对账单",
+                "statement lines (:61:) before any :20: tag belong to no statement",
+                row=row,
+            )
+        row += block.count("\n")
+    if not statements:
+        report.error("没有找到 MT940 对账单（:20: 标签）", "no MT940 statement found (no :20: tag)")
+        return ImportResult.failed("bank", report.problems, StatementMeta("mt940", encoding))
+    return _combine(statements, report, encoding)
+
+
+def _statement(block: str, first_row: int, report: _Report) -> _Statement:
+    """One `:20:` block; what cannot be read goes to the report."""
+    tags = [
+        (first_row + block.count("\n", 0, m.start()), block[m.end() : m.end() + 6]) for m in _LINE_TAG.finditer(block)
+    ]
+    closing = _CLOSING_TAG.search(block)
+    closing_row = first_row + block.count("\n", 0, closing.start()) if closing else None
+    if closing is not None:
+        block = block[: closing.start()] + _OWNER_INFO.sub("", block[closing.start() :])
+    data, transactions = _run_library(block, first_row, report)
+    number = str(data.get("statement_number") or data.get("transaction_reference") or first_row)
+    account = _text(data.get("account_identification"))
+    currency = _currency(data)
+    opening, opening_day = _balance(data, _OPENING, first_row, report)
+    closing_fen, closing_day = _balance(data, _CLOSING, closing_row, report)
+    records: list[dict[str, Any]] = []
+    if data and len(transactions) != len(tags):
+        report.error(
+            f"对账单 {number} 有 {len(tags)} 个交易行（:61:），只读出 {len(transactions)} 笔",
+            f"statement {number} has {len(tags)} lines (:61:) but only {len(transactions)} could be read",
+            row=first_row,
+        )
+    elif data:
+        for tx, (row, written) in zip(transactions, tags, strict=True):
+            record = _line(tx.data, row, account, currency, report)
+            if record is None:
+                continue
+            if f"{record['value_date']:%y%m%d}" != written:
+                report.notice(
+                    f"起息日 {written} 不是日历日期，按银行惯例读作 {record['value_date']}",
+                    f"value date {written} is no calendar date; read as {record['value_date']}",
+                    row=row,
+                )
+            records.append(record)
+    dates = [d for d in (opening_day, closing_day) if d is not None]
+    return _Statement(number, account, currency, opening, closing_fen, closing_row, records, dates, bool(data))
+
+
+def _run_library(block: str, first_row: int, report: _Report) -> tuple[dict[str, Any], list[Any]]:
+    """The library's reading of one block. It trusts its input: any exception it raises becomes a problem."""
+    # On a tag it cannot read the library logs the raw value at ERROR level; that may be personal data.
+    logging.getLogger("mt940").setLevel(logging.CRITICAL)
+    try:
+        # `Transactions.parse` takes the text itself; `mt940.parse` would first try it as a file name.
+        result = swift.models.Transactions(options=swift.Options.all())
+        result.parse(block)
+        return dict(result.data), list(result.transactions)
+    except Exception as e:
+        # A tag that does not match its pattern: RuntimeError(message, tag, value). Anything else: a bad value.
+        tag, value = (e.args[1], e.args[2]) if isinstance(e, RuntimeError) and len(e.args) > 2 else ("", None)
+        value = value if isinstance(value, str) else None
+        column = f":{getattr(tag, 'id', '')}:" if getattr(tag, "id", None) else None
+        row = first_row + block.count("\n", 0, block.find(value)) if value and value in block else first_row
+        what = f"字段 {column}" if column else "内容"
+        report.error(
+            f"无法读取 MT940 {what}（{type(e).__name__}）",
+            f"cannot read the MT940 {f'field {column}' if column else 'content'} ({type(e).__name__})",
+            row=row,
+            column=column,
+            value=value[:200] if value else None,
+        )
+        return {}, []
+
+
+def _currency(data: dict[str, Any]) -> str | None:
+    for key in (*_OPENING, *_CLOSING):
+        currency = _text(getattr(getattr(data.get(key), "amount", None), "currency", None))
+        if currency:
+            return currency.upper()
+    return None
+
+
+def _balance(
+    data: dict[str, Any], keys: tuple[str, ...], row: int | None, report: _Report
+) -> tuple[int | None, date | None]:
+    """The first of `keys` the statement has, as (fen, date); a balance that cannot be read is a problem."""
+    for key in keys:
+        balance = data.get(key)
+        if balance is None:
+            continue
+        raw = getattr(getattr(balance, "amount", None), "amount", None)
+        fen = _fen(raw)
+        if fen is None:
+            report.error("余额无法读取", "the balance cannot be read", row=row, value=str(raw))
+        day = getattr(balance, "date", None)
+        return fen, _plain(day) if isinstance(day, date) else None
+    return None, None
+
+
+def _fen(value: object) -> int | None:
+    """A library Decimal as fen through `parse_fen` (never rounded), or None."""
+    if not isinstance(value, Decimal) or not value.is_finite() or abs(value) * 100 >= _MAX_FEN:
+        return None
+    try:
+        return parse_fen(format(value, "f"))
+    except MoneyError:
+        return None
+
+
+def _line(
+    d: dict[str, Any], row: int, account: str | None, currency: str | None, report: _Report
+) -> dict[str, Any] | None:
+    raw = getattr(d.get("amount"), "amount", None)
+    fen = _fen(raw)
+    value_day, entry_day = d.get("date"), d.get("entry_date")
+    if fen is None or not isinstance(value_day, date):
+        report.error(
+            "金额或起息日无法读取", "the amount or value date cannot be read", row=row, column=":61:", value=str(raw)
+        )
+        return None
+    structured = "transaction_details" not in d and any(k in d for k in ("purpose", "posting_text"))
+    memo = _text("".join(p for p in (d.get("purpose"), d.get("additional_purpose")) if isinstance(p, str)))
+    if not structured:
+        memo = _unwrap(d.get("transaction_details"))
+    extra = _text(d.get("extra_details"))
+    if extra and extra not in (memo or ""):
+        memo = f"{memo} {extra}" if memo else extra
+    mark = str(d.get("status") or "").upper()
+    return {
+        "source_row": row,
+        "date": _plain(entry_day if isinstance(entry_day, date) else value_day),
+        "value_date": _plain(value_day),
+        "direction": "out" if fen < 0 or (fen == 0 and mark in ("D", "RC")) else "in",
+        "amount": abs(fen),
+        "currency": _text(d.get("currency")) or currency,
+        "memo": memo,
+        "bank_ref": _ref(d.get("bank_reference")),
+        "instrument_no": _ref(d.get("end_to_end_reference")) or _ref(d.get("customer_reference")),
+        "counterparty_name": _text(d.get("applicant_name")) if structured else None,
+        "counterparty_account": _text(d.get("applicant_iban") or d.get("gvc_applicant_iban")) if structured else None,
+        "counterparty_bank": _text(d.get("applicant_bin") or d.get("gvc_applicant_bin")) if structured else None,
+        "settlement_method": _text(d.get("posting_text") if structured else d.get("id")),
+        "account": account,
+    }
+
+
+def _plain(day: date) -> date:
+    return date(day.year, day.month, day.day)
+
+
+def _text(value: object) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _ref(value: object) -> str | None:
+    text = _text(value)
+    return None if text is None or text.upper() in _NO_REF else text
+
+
+def _unwrap(details: object) -> str | None:
+    """Free `:86:` text on one line: after a full-width line the bank cut a word, after a shorter one a word ended."""
+    if not isinstance(details, str):
+        return None
+    out, previous = "", ""
+    for line in details.splitlines():
+        piece = line.rstrip()
+        if piece.strip():
+            out = f"{out}{'' if len(previous) >= _FULL_LINE else ' '}{piece}" if out else piece.strip()
+            previous = piece
+    return _text(out)
+
+
+def _combine(statements: list[_Statement], report: _Report, encoding: str) -> ImportResult:
+    """The statements of one account, concatenated in file order; each statement's totals checked."""
+    accounts = list(dict.fromkeys(s.account for s in statements if s.account))
+    currencies = list(dict.fromkeys(s.currency for s in statements if s.currency))
+    if len(accounts) > 1:
+        report.notice(
+            f"此文件含有多个账户的对账单：{'、'.join(accounts)}；每行记有其账户，对账时须按账户分开",
+            f"the file holds statements of several accounts ({', '.join(accounts)}); each line keeps its account, "
+            "and reconciliation takes one account at a time",
+            column=":25:",
+        )
+    if len(currencies) > 1:
+        report.error(
+            f"一个文件只能含一种币种，此文件含有：{'、'.join(currencies)}",
+            f"one file must hold one currency; this one holds {', '.join(currencies)}",
+        )
+    records = [r for s in statements for r in s.records]
+    if records and not currencies:
+        report.error("没有余额（:60F:/:62F:），无法确定币种", "no balance (:60F:/:62F:) gives the currency")
+    for s in statements:
+        if s.read:
+            _check_totals(s, report)
+    for before, after in itertools.pairwise(statements):
+        if before.closing is not None and after.opening is not None and before.closing != after.opening:
+            report.notice(
+                f"对账单 {after.number} 的期初余额 {format_fen(after.opening)} 不等于上一张的期末余额 "
+                f"{format_fen(before.closing)}，可能缺少对账单",
+                f"statement {after.number} opens at {format_fen(after.opening)} but the one before closed at "
+                f"{format_fen(before.closing)}: a statement may be missing",
+            )
+    currency = currencies[0] if currencies else None
+    days = [r["date"] for r in records] or [d for s in statements for d in s.dates]
+    meta = StatementMeta(
+        "mt940", encoding, account=accounts[0] if len(accounts) == 1 else None, currency=currency,
+        period=Period(min(days), max(days)) if days else None,
+        opening_balance=None if statements[0].opening is None else Money(statements[0].opening, currency or "CNY"),
+        closing_balance=None if statements[-1].closing is None else Money(statements[-1].closing, currency or "CNY"),
+    )  # fmt: skip
+    frame = pl.DataFrame({k: [r.get(k) for r in records] for k in _COLUMNS}, schema=_COLUMNS)
+    result = finish_bank(frame, report.problems, meta, report.filename)
+    return replace(result, notices=(*result.notices, *report.notices))
+
+
+def _check_totals(s: _Statement, report: _Report) -> None:
+    """Both balances are mandatory in MT940; opening + credits - debits must be the closing balance (the lines
+    carry no running balance). A truncated file misses its closing balance or has a wrong one."""
+    if s.opening is None or s.closing is None:
+        missing = ":60F:" if s.opening is None else ":62F:"
+        report.error(
+            f"对账单 {s.number} 不完整：缺少{'期初' if s.opening is None else '期末'}余额 {missing}",
+            f"statement {s.number} is incomplete: no {'opening' if s.opening is None else 'closing'} balance {missing}",
+            row=s.closing_row,
+            column=missing,
+        )
+        return
+    ins = sum(r["amount"] for r in s.records if r["direction"] == "in")
+    outs = sum(r["amount"] for r in s.records if r["direction"] == "out")
+    expected = s.opening + ins - outs
+    if expected != s.closing:
+        # The lines carry no running balance, so no line can be named: the file disagrees with itself.
+        # Reported for a person to see (and the reconciliation will not balance), not refused: the file is
+        # the bank's and the accountant cannot correct it.
+        o, i, x, e, c = (format_fen(v, grouping=True) for v in (s.opening, ins, outs, expected, s.closing))
+        report.notice(
+            f"对账单 {s.number}：期初余额 {o} + 收入 {i} − 支出 {x} = {e}，但期末余额为 {c}",
+            f"statement {s.number}: opening balance {o} + credits {i} - debits {x} = {e}, "
+            f"but the closing balance is {c}",
+            row=s.closing_row,
+            column="期末余额",
+            value=format_fen(s.closing),
+        )
+
+
+FORMATS = [Format("mt940", "bank", "SWIFT MT940", sniff, parse)]

@@ -1,0 +1,226 @@
+"""OFX bank and credit-card statements, 1.x (SGML) and 2.x (XML), read with `ofxtools`.
+
+`ofxtools.Parser.OFXTree` reads the header (and the character set it declares) and the tag soup into an
+element tree. We do not call its `convert()`: that is all-or-nothing on the first spec violation, and it
+turns every date into UTC. Each field is instead read with the matching `ofxtools.Types` converter, so a bad
+field is a problem on its own line and the rest of the file is still reported.
+
+Dates are taken as written: `DTPOSTED` 20261031120000[+8:CST] is 2026-10-31, whatever the offset. A bank
+statement's dates are the bank's local business dates; converting them to UTC (what `convert()` does)
+would move a line posted before 08:00 in Beijing to the previous day. The time of day is not read: many
+banks fill it with 000000 or 120000.
+
+One `STMTTRN` makes one line: `TRNAMT` sign the direction (positive "in"), `FITID` the bank_ref,
+`CHECKNUM` the instrument_no, `NAME` (or `PAYEE/NAME`) the counterparty_name, `BANKACCTTO`/`CCACCTTO`
+`ACCTID` the counterparty_account and `BANKID` the counterparty_bank, `MEMO` the memo, `TRNTYPE` the
+settlement_method. Statement (`STMTRS`, or `CCSTMTRS` for a card): `BANKACCTFROM`/`CCACCTFROM` `ACCTID` the
+account, `CURDEF` the currency, `DTSTART`..`DTEND` the period, `LEDGERBAL` the closing balance. OFX states no
+opening balance, so there are no totals to check. Several statements of one account are concatenated.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from ofxtools import Types
+from ofxtools.Parser import OFXTree
+
+from hezhang.domain.frames import BANK_SCHEMA
+from hezhang.domain.money import Money, MoneyError, parse_fen
+from hezhang.domain.period import Period
+from hezhang.domain.problem import Problem, Severity
+from hezhang.importers.checks import finish_bank
+from hezhang.importers.registry import Format
+from hezhang.importers.result import ImportResult, StatementMeta
+
+_SNIFF = re.compile(r"OFXHEADER\s*[:=]|<OFX>", re.IGNORECASE)
+_STMTTRN = re.compile(rb"<STMTTRN>", re.IGNORECASE)
+_AMOUNT = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")  # the spec's amount: no exponent, no grouping
+_MAX_FEN = 10**15
+_COLUMNS = {name: dtype for name, dtype in BANK_SCHEMA.items() if name != "row"}
+
+
+def sniff(data: bytes, head: str | None) -> bool:
+    """An OFX header (v1 `OFXHEADER:100`, v2 `<?OFX OFXHEADER="200" ...?>`) or an `<OFX>` root near the start."""
+    return head is not None and _SNIFF.search(head[:4096]) is not None
+
+
+@dataclass
+class _Report:
+    filename: str
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+
+    def error(
+        self, zh: str, en: str, row: int | None = None, column: str | None = None, value: str | None = None
+    ) -> None:
+        self.problems.append(Problem(self.filename, zh, en, row=row, column=column, value=value))
+
+    def notice(self, zh: str, en: str, column: str | None = None) -> None:
+        self.notices.append(Problem(self.filename, zh, en, column=column, severity=Severity.NOTICE))
+
+
+def parse(data: bytes, filename: str) -> ImportResult:
+    report = _Report(filename)
+    tree = OFXTree()
+    try:
+        root = tree.parse(io.BytesIO(data))
+    except Exception as e:  # ofxtools raises its own errors, and also UnicodeError, ValueError, KeyError...
+        zh, en = "无法读取 OFX 文件", "cannot read the OFX file"
+        return ImportResult.failed(
+            "bank",
+            [Problem(filename, f"{zh}（{type(e).__name__}）", f"{en} ({type(e).__name__})")],
+            StatementMeta("ofx"),
+        )
+    if root is None or not data.rstrip().upper().endswith(b"</OFX>"):
+        report.error(
+            "OFX 文件不完整（没有以 </OFX> 结尾），可能被截断",
+            "the OFX file is incomplete (no closing </OFX>): truncated?",
+        )
+        return ImportResult.failed("bank", report.problems, StatementMeta("ofx"))
+    statements = [el for el in root.iter() if el.tag in ("STMTRS", "CCSTMTRS")]
+    if not statements:
+        report.error(
+            "OFX 文件中没有银行或信用卡对账单（STMTRS/CCSTMTRS）",
+            "the OFX file holds no bank or credit-card statement (STMTRS/CCSTMTRS)",
+        )
+        return ImportResult.failed("bank", report.problems, StatementMeta("ofx"))
+    rows = [data.count(b"\n", 0, m.start()) + 1 for m in _STMTTRN.finditer(data)]
+    transactions = [t for st in statements for t in st.iter("STMTTRN")]
+    if len(rows) != len(transactions):
+        rows = []  # a "<STMTTRN>" inside some text: positions are unknown rather than wrong
+    records: list[dict[str, Any]] = []
+    accounts: list[str] = []
+    currencies: list[str] = []
+    periods: list[Period] = []
+    closing: Money | None = None
+    for st in statements:
+        account = _text(st, "BANKACCTFROM/ACCTID", "CCACCTFROM/ACCTID")
+        currency = (_text(st, "CURDEF") or "").upper() or None
+        accounts += [account] if account else []
+        currencies += [currency] if currency else []
+        tranlist = st.find("BANKTRANLIST")
+        start, end = _date(_text(tranlist, "DTSTART")), _date(_text(tranlist, "DTEND"))
+        if start and end and start <= end:
+            periods.append(Period(start, end))
+        for trn in st.iter("STMTTRN"):
+            row = rows[len(records)] if rows else None
+            records.append(_line(trn, row, account, currency, report))
+        raw_balance = _text(st, "LEDGERBAL/BALAMT")
+        balance = _fen(raw_balance)
+        if raw_balance is not None and balance is None:
+            report.error("余额（LEDGERBAL）无法读取", "the ledger balance cannot be read", column="BALAMT",
+                         value=raw_balance)  # fmt: skip
+        closing = Money(balance, currency or "CNY") if balance is not None else None
+    good = [r for r in records if r]
+    accounts, currencies = list(dict.fromkeys(accounts)), list(dict.fromkeys(currencies))
+    if len(accounts) > 1:
+        report.notice(
+            f"此文件含有多个账户的对账单：{'、'.join(accounts)}；每行记有其账户，对账时须按账户分开",
+            f"the file holds statements of several accounts ({', '.join(accounts)}); each line keeps its account, "
+            "and reconciliation takes one account at a time",
+            column="ACCTID",
+        )
+    if len(currencies) > 1:
+        report.error(
+            f"一个文件只能含一种币种，此文件含有：{'、'.join(currencies)}",
+            f"one file must hold one currency; this one holds {', '.join(currencies)}",
+            column="CURDEF",
+        )
+    if good and not currencies:
+        report.error("没有 CURDEF，无法确定币种", "no CURDEF gives the currency", column="CURDEF")
+    meta = StatementMeta(
+        "ofx", _encoding(tree), account=accounts[0] if len(accounts) == 1 else None,
+        currency=currencies[0] if currencies else None,
+        period=Period(min(p.start for p in periods), max(p.end for p in periods)) if periods else
+        Period(min(r["date"] for r in good), max(r["date"] for r in good)) if good else None,
+        closing_balance=closing,
+    )  # fmt: skip
+    frame = pl.DataFrame({k: [r.get(k) for r in good] for k in _COLUMNS}, schema=_COLUMNS)
+    return finish_bank(frame, report.problems, meta, filename, report.notices)
+
+
+def _encoding(tree: OFXTree) -> str | None:
+    header = getattr(tree, "header", None)
+    codec = getattr(header, "codec", None)
+    return codec if isinstance(codec, str) else None
+
+
+def _text(element: ET.Element | None, *paths: str) -> str | None:
+    """The first path's text, stripped and with OFX character entities (&amp; &lt; &nbsp; ...) undone."""
+    for path in paths:
+        found = element.find(path) if element is not None else None
+        if found is not None and found.text and found.text.strip():
+            value = Types.String().convert(found.text.strip())
+            return value.strip() or None if isinstance(value, str) else None
+    return None
+
+
+def _date(raw: str | None) -> date | None:
+    """The date as written in an OFX date-time (valid per `ofxtools.Types.DateTime`), or None."""
+    if raw is None:
+        return None
+    try:
+        Types.DateTime().convert(raw)
+        return date(int(raw[0:4]), int(raw[4:6]), int(raw[6:8]))
+    except Exception:  # OFXSpecError, ValueError: not a date
+        return None
+
+
+def _fen(raw: str | None) -> int | None:
+    """An OFX amount (a point or comma as decimal mark, per the spec) as signed fen, exactly, or None."""
+    if raw is None or not _AMOUNT.match(raw):
+        return None
+    try:
+        value = Types.Decimal().convert(raw)
+        if not isinstance(value, Decimal) or not value.is_finite() or abs(value) * 100 >= _MAX_FEN:
+            return None
+        return parse_fen(format(value, "f"))
+    except (MoneyError, ArithmeticError, ValueError):
+        return None
+
+
+def _line(
+    trn: ET.Element, row: int | None, account: str | None, currency: str | None, report: _Report
+) -> dict[str, Any]:
+    """One STMTTRN as a record; an empty dict (and a problem) when its amount or date cannot be read."""
+    raw_amount, raw_date = _text(trn, "TRNAMT"), _text(trn, "DTPOSTED")
+    fen, day = _fen(raw_amount), _date(raw_date)
+    if fen is None or day is None:
+        column, value = ("TRNAMT", raw_amount) if fen is None else ("DTPOSTED", raw_date)
+        report.error(f"{column} 无法读取", f"{column} cannot be read", row=row, column=column, value=value)
+        return {}
+    own = (_text(trn, "CURRENCY/CURSYM") or "").upper() or currency
+    if own != currency:
+        report.error(
+            f"交易币种 {own} 与对账单币种 {currency} 不同，无法核对",
+            f"a line in {own} on a {currency} statement",
+            row=row,
+            column="CURRENCY",
+            value=own,
+        )
+    return {
+        "source_row": row,
+        "date": day,
+        "direction": "out" if fen < 0 or (fen == 0 and (raw_amount or "").startswith("-")) else "in",
+        "amount": abs(fen),
+        "currency": own,
+        "memo": _text(trn, "MEMO"),
+        "bank_ref": _text(trn, "FITID"),
+        "instrument_no": _text(trn, "CHECKNUM"),
+        "counterparty_name": _text(trn, "NAME", "PAYEE/NAME"),
+        "counterparty_account": _text(trn, "BANKACCTTO/ACCTID", "CCACCTTO/ACCTID"),
+        "counterparty_bank": _text(trn, "BANKACCTTO/BANKID"),
+        "settlement_method": (_text(trn, "TRNTYPE") or "").upper() or None,
+        "account": account,
+    }
+
+
+FORMATS = [Format("ofx", "bank", "OFX", sniff, parse)]

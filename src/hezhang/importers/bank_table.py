@@ -57,8 +57,15 @@ def parse_grid(grid: Grid, filename: str, format_name: str, lines: Sequence[int]
         {f"c{j}": [r[j] if j < len(r) else "" for r in body] for j in range(width)},
         schema={f"c{j}": pl.String for j in range(width)},
     ).with_columns(pl.Series("source_row", source_rows, dtype=pl.Int64))
+    cut_off_row = source_rows[-1] if grid.cut_off and source_rows else None
     return parse_frame(
-        raw, cmap, filename, format_name, encoding=grid.encoding, preamble_rows=grid.rows[: cmap.row_index]
+        raw,
+        cmap,
+        filename,
+        format_name,
+        encoding=grid.encoding,
+        preamble_rows=grid.rows[: cmap.row_index],
+        cut_off_row=cut_off_row,
     )
 
 
@@ -70,16 +77,21 @@ def parse_frame(
     *,
     encoding: str | None = None,
     preamble_rows: Sequence[Sequence[str]] = (),
+    cut_off_row: int | None = None,
 ) -> ImportResult:
-    """`raw` holds string columns c0..cn (as in the header) and `source_row` (1-based line in the file)."""
+    """`raw` holds string columns c0..cn (as in the header) and `source_row` (1-based line in the file).
+
+    `cut_off_row`: the file's last line, when it ends without a line break and with cells missing.
+    """
     prof = profiles()
-    cleaned = raw.with_columns(  # as `cells.text`, for all columns in one pass
-        pl.when(pl.col(c).str.strip_chars(_PAD).is_in(cells.EMPTY_MARKS))
-        .then(None)
-        .otherwise(pl.col(c).str.strip_chars(_PAD))
-        .alias(c)
-        for c in raw.columns
-        if c != "source_row"
+    columns = [c for c in raw.columns if c != "source_row"]
+    cleaned = (  # as `cells.text`, for all columns in one lazy pass
+        raw.lazy()
+        .with_columns(pl.col(c).str.strip_chars(_PAD) for c in columns)
+        .with_columns(
+            pl.when(pl.col(c).is_in(cells.EMPTY_MARKS)).then(None).otherwise(pl.col(c)).alias(c) for c in columns
+        )
+        .collect()
     )
     body, below = _split_rows(cleaned, cmap)
     sample = body.head(500)
@@ -88,6 +100,15 @@ def parse_frame(
     frame = reader.read()
     pre = read_preamble([*preamble_rows, *below], prof)
     problems = reader.problems + _currencies(frame, filename)
+    if cut_off_row is not None:
+        problems.append(
+            Problem(
+                filename,
+                "最后一行缺少单元格且没有换行，文件可能不完整",
+                "the last line lacks cells and a line break: the file looks cut off",
+                row=cut_off_row,
+            )
+        )
     if len(problems) > MAX_LISTED_PROBLEMS:
         problems = _summarize(problems, filename)
     meta = _meta(frame, pre, cmap, prof, format_name=format_name, encoding=encoding)
@@ -155,24 +176,26 @@ class _Reader:
     def read(self) -> pl.DataFrame:
         out: dict[str, pl.Series] = {"source_row": self.body["source_row"]}
         src = self.need(self.cmap.date_field)
-        dates, times, bad = cells.date_time(src)
+        dates, times, bad = cells.date_time(src, cleaned=True)
         self.report(bad, self.cmap.date_field, "无法识别的日期", "not a date")
         self.report(src.is_null(), self.cmap.date_field, "缺少交易日期", "the transaction date is missing")
         out["date"] = dates.alias("date")
         if self.cmap.date_field == "date" and (t := self.get("time")) is not None:
-            parsed, bad_t = cells.time_of_day(t)
-            _, stamped, bad_stamp = cells.date_time(t)  # 交易时间 may hold a date and a time, or only a date
-            self.report(bad_t & bad_stamp, "time", "无法识别的时间", "not a time of day")
-            out["time"] = parsed.fill_null(stamped).alias("time")
+            parsed, bad_t = cells.time_of_day(t, cleaned=True)
+            if bad_t.any():  # 交易时间 may hold a date and a time, or only a date
+                _, stamped, bad_stamp = cells.date_time(t, cleaned=True)
+                self.report(bad_t & bad_stamp, "time", "无法识别的时间", "not a time of day")
+                parsed = parsed.fill_null(stamped)
+            out["time"] = parsed.alias("time")
         elif times.null_count() < len(times):
             out["time"] = times.alias("time")
         if (v := self.get("value_date")) is not None:
-            value_dates, _, bad_v = cells.date_time(v)
+            value_dates, _, bad_v = cells.date_time(v, cleaned=True)
             self.report(bad_v, "value_date", "无法识别的起息日", "not a value date")
             out["value_date"] = value_dates.alias("value_date")
         out.update(self.amounts())
         if (b := self.get("balance")) is not None:
-            balance, bad_b = cells.amount(b, allow_masked=True)
+            balance, bad_b = cells.amount(b, allow_masked=True, cleaned=True)
             self.report(bad_b, "balance", "无法识别的余额", "not a balance amount")
             out["balance"] = balance.alias("balance")
         if (c := self.get("currency")) is not None:
@@ -193,8 +216,8 @@ class _Reader:
     def amounts(self) -> dict[str, pl.Series]:
         """Direction and unsigned fen from in/out columns, a signed column, or an amount plus a direction column."""
         if self.cmap.amount_mode == "split":
-            fen_in, bad_in = cells.amount(self.need("amount_in"))
-            fen_out, bad_out = cells.amount(self.need("amount_out"))
+            fen_in, bad_in = cells.amount(self.need("amount_in"), cleaned=True)
+            fen_out, bad_out = cells.amount(self.need("amount_out"), cleaned=True)
             fen_out = fen_out.abs()  # some banks write money out as a negative number in the out column
             self.report(bad_in, "amount_in", "无法识别的金额", "not an amount")
             self.report(bad_out, "amount_out", "无法识别的金额", "not an amount")
@@ -210,7 +233,7 @@ class _Reader:
             out = (pl.col("s") < 0) | ((pl.col("s") == 0) & pl.col("o").is_not_null() & (pl.col("i").fill_null(0) == 0))
         else:
             col = self.need("amount")
-            fen, bad = cells.amount(col)
+            fen, bad = cells.amount(col, cleaned=True)
             self.report(bad, "amount", "无法识别的金额", "not an amount")
             self.report(col.is_null(), "amount", "缺少金额", "the amount is missing")
             word = pl.repeat(None, len(fen), dtype=pl.String, eager=True)

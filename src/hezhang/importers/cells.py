@@ -38,12 +38,13 @@ def text(column: pl.Series) -> pl.Series:
     ).to_series()
 
 
-def amount(column: pl.Series, *, allow_masked: bool = False) -> tuple[pl.Series, pl.Series]:
+def amount(column: pl.Series, *, allow_masked: bool = False, cleaned: bool = False) -> tuple[pl.Series, pl.Series]:
     """Signed fen from raw cells (padding and empty marks are handled here). Returns (fen Int64, bad Boolean).
 
     With `allow_masked`, cells like "xx,yyyy.zz" (a bank hiding the balance) are null and not bad.
+    `cleaned`: the column went through `text` already.
     """
-    raw = text(column)
+    raw = column if cleaned else text(column)
     fast_ok = raw.str.contains(_FAST_AMOUNT)
     exact = raw.str.replace_all(r"[,¥￥]", "").cast(pl.Decimal(20, 2), strict=False)
     fen = pl.select(
@@ -73,10 +74,10 @@ def _pad2(expr: pl.Expr) -> pl.Expr:
     return expr.str.pad_start(2, "0")
 
 
-def date_time(column: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
+def date_time(column: pl.Series, *, cleaned: bool = False) -> tuple[pl.Series, pl.Series, pl.Series]:
     """Dates (and a time if the cell has one) from "2026-10-01", "20261001", "2026/10/01", "2026年10月1日",
     optionally followed by "12:34:56". Returns (date, time, bad)."""
-    raw = text(column)
+    raw = column if cleaned else text(column)
     fast = pl.select(
         pl.when(raw.str.len_bytes() == 10).then(raw.str.to_date("%Y-%m-%d", strict=False)).alias(column.name)
     ).to_series()
@@ -110,9 +111,9 @@ def date_time(column: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
     return dates, iso["time"], bad
 
 
-def time_of_day(column: pl.Series) -> tuple[pl.Series, pl.Series]:
+def time_of_day(column: pl.Series, *, cleaned: bool = False) -> tuple[pl.Series, pl.Series]:
     """Times from "14:21:07", "14:21", "142107" or a date-time cell. Returns (time, bad)."""
-    raw = text(column)
+    raw = column if cleaned else text(column)
     fast = pl.select(
         pl.when(raw.str.len_bytes() == 8).then(raw.str.to_time("%H:%M:%S", strict=False)).alias(column.name)
     ).to_series()

@@ -32,14 +32,17 @@ def finish_bank(
 
     `frame` must hold the lines in file order with at least date, direction and amount, and no `row`
     column (this step numbers the lines); `notices` are the importer's own. `source_row` is
-    the line's place in the file (used in messages).
+    the line's place in the file (used in messages). Lines with a problem on their row, and every line
+    when a problem concerns the whole file, are left out of `lines` (see `_intact`).
     """
     frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
     if meta.currency and "currency" not in frame.columns:
         frame = frame.with_columns(pl.lit(meta.currency).alias("currency"))
     frame = conform(frame, BANK_SCHEMA).with_columns(pl.col("currency").fill_null(meta.currency or "CNY"))
     notices = list(notices)
-    problems = problems + balance_chain(frame, meta, filename, notices)
+    if frame["amount"].null_count() == 0 and frame["direction"].null_count() == 0:
+        problems = problems + balance_chain(frame, meta, filename, notices)
+    frame = _intact(frame, problems)
     notices += duplicates(frame, filename)
     if meta.period is None and not frame.is_empty() and frame["date"].null_count() < len(frame):
         first, last = frame["date"].min(), frame["date"].max()
@@ -48,6 +51,18 @@ def finish_bank(
     if problems:
         return ImportResult("bank", frame, tuple(problems), meta, tuple(notices))
     return ImportResult("bank", frame, (), _with_balances(meta, frame), tuple(notices))
+
+
+def _intact(frame: pl.DataFrame, problems: Sequence[Problem]) -> pl.DataFrame:
+    """Only lines that stand: a line with a problem on its row leaves `lines`, and a problem about the whole
+    file (cut off, incomplete, unreadable) leaves none, since no line of it can be trusted."""
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if any(p.row is None for p in errors):
+        return frame.clear()
+    keep = pl.col("date").is_not_null() & pl.col("direction").is_not_null() & pl.col("amount").is_not_null()
+    if errors:
+        keep &= ~pl.col("source_row").is_in([p.row for p in errors])
+    return frame.filter(keep)
 
 
 def _with_balances(meta: StatementMeta, frame: pl.DataFrame) -> StatementMeta:
@@ -168,8 +183,8 @@ def duplicates(frame: pl.DataFrame, filename: str) -> list[Problem]:
     if frame.is_empty():
         return []
     keys = [*_DUP_KEYS, "bank_ref"]
-    # Hash first (cheap), then compare the few candidates exactly.
-    candidates = frame.filter(pl.struct(keys).hash().is_duplicated())
+    # Numbers first (cheap), then compare the few candidates on every key.
+    candidates = frame.filter(pl.struct("date", "direction", "amount").is_duplicated())
     dup = candidates.filter(pl.struct(keys).is_duplicated())
     notices = []
     for group in dup.group_by(keys, maintain_order=True).agg(pl.col("source_row")).iter_rows(named=True):

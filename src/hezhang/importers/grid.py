@@ -32,6 +32,8 @@ class Grid:
     sheet: str | None = None
     #: For CSV: the physical line (1-based) each row starts on (a quoted line break makes a row span two).
     lines: list[int] | None = None
+    #: For CSV: the last line has no line break and fewer cells than the rows before it (a cut-off file).
+    cut_off: bool = False
 
     def line_of(self, index: int) -> int:
         """The line or sheet row a person sees for `rows[index]`."""
@@ -55,9 +57,15 @@ def read_grid(data: bytes) -> Grid:
             text, encoding = decode(data)
         except DecodeError as e:
             raise GridError(str(e)) from None
-        rows, lines = split_rows(text)
-        return Grid(rows=rows, file_type="csv", encoding=encoding, lines=lines)
+        return text_grid(text, encoding)
     return _read_workbook(data, kind)
+
+
+def text_grid(text: str, encoding: str | None) -> Grid:
+    """Decoded CSV/TSV text as a grid, noting a last line that looks cut off."""
+    rows, lines = split_rows(text)
+    cut_off = bool(rows) and not text.endswith(("\n", "\r")) and len(rows[-1]) < max(map(len, rows[-10:]))
+    return Grid(rows=rows, file_type="csv", encoding=encoding, lines=lines, cut_off=cut_off)
 
 
 #: A tab that separates cells: not padding before a comma, a quote or the end of a line (ICBC pads every
@@ -137,14 +145,14 @@ def head_text(data: bytes, rows: int = 80) -> str | None:
     """
     kind = file_type(data)
     if kind == "csv":
-        try:
-            return decode(data[:65536])[0]
-        except DecodeError:
-            # The cut may fall inside a multi-byte character: retry on the whole file.
+        # The cut may fall inside a multi-byte character: step back up to three bytes to a boundary.
+        for cut in range(65536, 65532, -1):
             try:
-                return decode(data)[0][:65536]
+                return decode(data[:cut])[0]
             except DecodeError:
-                return None
+                if len(data) <= cut:
+                    return None
+        return None
     try:
         from python_calamine import CalamineWorkbook
 

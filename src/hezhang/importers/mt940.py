@@ -103,6 +103,7 @@ def parse(data: bytes, filename: str) -> ImportResult:
         zh, _, en = str(e).partition(" / ")
         return ImportResult.failed("bank", [Problem(filename, zh, en or zh)], StatementMeta("mt940"))
     report = _Report(filename)
+    _check_lines(text, report)
     statements: list[_Statement] = []
     row = 1
     for block in _BLOCK.split(text):
@@ -119,6 +120,27 @@ def parse(data: bytes, filename: str) -> ImportResult:
         report.error("没有找到 MT940 对账单（:20: 标签）", "no MT940 statement found (no :20: tag)")
         return ImportResult.failed("bank", report.problems, StatementMeta("mt940", encoding))
     return _combine(statements, report, encoding)
+
+
+#: A statement line as SWIFT writes it: value date, [entry date], [R]C/D, [funds code], amount, type code.
+_STRICT_61 = re.compile(r"^:61:\d{6}(?:\d{4})?R?[CD][A-Z]?\d+(?:,\d*)?(?:[NF]|$)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_lines(text: str, report: _Report) -> None:
+    """Damage the library would read past: control characters, and statement lines whose amount is not
+    written as SWIFT defines it (the library would take whatever digits come first)."""
+    for row, line in enumerate(text.splitlines(), start=1):
+        if _CONTROL.search(line):
+            report.error("含有控制字符，文件可能已损坏", "holds control characters: the file may be damaged", row=row)
+        elif line.startswith(":61:") and not _STRICT_61.match(line):
+            report.error(
+                "交易行（:61:）格式不符：应为 日期、借贷标记、金额（如 1234,56）、交易类型",
+                "statement line (:61:) is malformed: expected date, debit/credit mark, amount (e.g. 1234,56), type",
+                row=row,
+                column=":61:",
+                value=line[4:40],
+            )
 
 
 def _statement(block: str, first_row: int, report: _Report) -> _Statement:

@@ -1,6 +1,7 @@
 """The hezhang standard statement CSV, and the fast path that reads it at Polars speed.
 
-Header: 交易日期,交易时间,流水号,摘要,对方户名,对方账号,收入金额,支出金额,余额,币种 (交易时间 and 币种 optional,
+Header (CSV, or the first row of an XLSX/XLS sheet):
+交易日期,交易时间,流水号,摘要,对方户名,对方账号,收入金额,支出金额,余额,币种 (交易时间 and 币种 optional,
 columns in any order). Dates as 2026-10-01, 20261001 or 2026/10/01; amounts as 1234.56 (1,234.56 accepted).
 A well-formed file goes through Polars' CSV reader; anything unusual (blank lines, quoted line breaks,
 ragged rows) through the careful path shared with the bank exports. Both give the same result.
@@ -12,7 +13,7 @@ import polars as pl
 
 from hezhang.domain.problem import Problem
 from hezhang.importers.bank_table import parse_frame, parse_grid
-from hezhang.importers.grid import Grid, GridError, split_rows
+from hezhang.importers.grid import GridError, file_type, read_grid, split_rows, text_grid
 from hezhang.importers.header import map_columns
 from hezhang.importers.registry import Format
 from hezhang.importers.result import ImportResult, StatementMeta
@@ -51,23 +52,33 @@ def sniff(data: bytes, head: str | None) -> bool:
 
 
 def parse(data: bytes, filename: str) -> ImportResult:
+    if file_type(data) != "csv":  # the same columns in a spreadsheet
+        try:
+            grid = read_grid(data)
+        except GridError as e:
+            return ImportResult.failed("bank", [_problem(filename, str(e))], StatementMeta(FORMAT_NAME))
+        return parse_grid(grid, filename, FORMAT_NAME, grid.lines)
+    fast = parse_fast(data, filename)
+    if fast is not None:
+        return fast
     try:
         text, encoding = decode(data)
     except DecodeError as e:
         return ImportResult.failed("bank", [_problem(filename, str(e))], StatementMeta(FORMAT_NAME))
-    fast = parse_fast(data, text, encoding, filename)
-    if fast is not None:
-        return fast
+    if encoding not in ("utf-8", "utf-8-sig"):  # GBK and friends: re-encode once, then the fast reader
+        fast = parse_fast(text.lstrip("\ufeff").encode("utf-8"), filename, encoding)
+        if fast is not None:
+            return fast
     return parse_careful(text, encoding, filename)
 
 
 def parse_careful(text: str, encoding: str | None, filename: str) -> ImportResult:
     """Any well- or ill-formed standard CSV, through Python's csv module and the general table reader."""
     try:
-        rows, lines = split_rows(text)
+        grid = text_grid(text, encoding)
     except GridError as e:
         return ImportResult.failed("bank", [_problem(filename, str(e))], StatementMeta(FORMAT_NAME, encoding))
-    return parse_grid(Grid(rows, "csv", encoding), filename, FORMAT_NAME, lines)
+    return parse_grid(grid, filename, FORMAT_NAME, grid.lines)
 
 
 def _problem(filename: str, message: str) -> Problem:
@@ -75,22 +86,28 @@ def _problem(filename: str, message: str) -> Problem:
     return Problem(filename, zh, en or zh)
 
 
-def parse_fast(data: bytes, text: str, encoding: str, filename: str) -> ImportResult | None:
-    """Polars' CSV reader for a well-formed file; None (take the careful path) when the shape is unusual.
+def parse_fast(data: bytes, filename: str, encoding: str | None = None) -> ImportResult | None:
+    """Polars' CSV reader on UTF-8 bytes (Polars checks the encoding); None (take the careful path) when the
+    bytes are not UTF-8 or the shape is unusual.
 
     Rows must be one physical line each, so that `source_row` is the line number: a file with quoted line
-    breaks reads fewer rows than it has lines and is handed to the careful path.
+    breaks reads fewer rows than it has lines and is handed to the careful path. NUL bytes mean binary.
     """
-    header = _header_cells(text)
-    cmap = map_columns(header, 0)
-    if cmap is None:
+    bom = data.startswith(b"\xef\xbb\xbf")
+    source = data[3:] if bom else data
+    try:
+        first = source[: source.find(b"\n") if b"\n" in source[:4096] else 4096].decode("utf-8")
+    except UnicodeDecodeError:
         return None
-    if encoding == "utf-8":
-        source = data
-    elif encoding == "utf-8-sig":
-        source = data[3:]
-    else:
-        source = text.lstrip("\ufeff").encode("utf-8")
+    header = _header_cells(first)
+    cmap = map_columns(header, 0)
+    if cmap is None or b"\x00" in source:
+        return None
+    if not source.endswith((b"\n", b"\r")):  # a last line without a break may be cut off: let the careful path judge
+        tail = source[source.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")
+        if len(split_rows(tail)[0][0] if tail else []) < len(header):
+            return None
+    encoding = encoding or ("utf-8-sig" if bom else "utf-8")
     try:
         raw = pl.read_csv(
             source,

@@ -105,6 +105,29 @@ def reconcile(
 
 @app.command()
 @guarded
+def learn(
+    bank: Annotated[Path, typer.Option("--bank", help="本期银行对账单 / this period's statement")],
+    journal: Annotated[Path, typer.Option("--journal", help="本期序时账 / this period's journal")],
+    matches: Annotated[Path, typer.Option("--matches", help="已确认的 matches.csv / the confirmed matches.csv")],
+    aliases: Annotated[Path, typer.Option("--aliases", help="别名文件（追加）/ alias file to add to")],
+    account: Annotated[str, typer.Option("--account", help="银行存款科目代码前缀 / bank account code prefix")] = "1002",
+) -> None:
+    """从已确认的勾对中学习对方别名 / Learn counterparty aliases from confirmed matches."""
+    from hezhang.services.learning import learn_from_files
+
+    outcome = learn_from_files(bank, journal, matches, aliases, account_prefix=account)
+    if outcome.problems:
+        for p in outcome.problems[:50]:
+            console.print(f"[red]✗[/red] {p}")
+        raise typer.Exit(EXIT_PROBLEMS)
+    console.print(
+        f"新增别名 {outcome.aliases} 个、对方科目 {outcome.accounts} 个 / "
+        f"learned {outcome.aliases} aliases and {outcome.accounts} payee accounts: {aliases}"
+    )
+
+
+@app.command()
+@guarded
 def formats(kind: Annotated[FileKind, typer.Option("--kind")] = FileKind.bank) -> None:
     """列出支持的格式 / List the formats hezhang reads."""
     from hezhang.services.parsing import known_formats

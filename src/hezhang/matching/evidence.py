@@ -133,7 +133,9 @@ def score_pairs(pairs: pl.DataFrame, settings: Settings, window: int, aliases: A
     cp_ok = (pl.col("cp") >= threshold) | pl.col("alias")
     return pairs.with_columns(
         pl.when(pl.col("alias")).then(pl.lit(100, pl.Int64)).otherwise(pl.col("cp")).alias("cp"),
-        (pl.col("named") & (pl.col("cp") < CONFLICT_BELOW) & ~pl.col("alias")).fill_null(False).alias("conflict"),
+        (pl.col("named") & (pl.col("cp") < CONFLICT_BELOW) & ~pl.col("alias") & ~pl.col("b_person"))
+        .fill_null(False)
+        .alias("conflict"),
         (pl.col("b_settle").is_not_null() & (pl.col("b_settle") == pl.col("l_settle")))
         .fill_null(False)
         .alias("settle_same"),

@@ -287,18 +287,15 @@ def _batch(t: int, amount: int, days: list[tuple[int, list[int], list[int]]], us
 
 
 def _many_to_many(
-    bank: pl.DataFrame,
-    ledger: pl.DataFrame,
-    links: pl.DataFrame,
-    rule: Rule,
-    settings: Settings,
-    used_b: set[int],
-    used_l: set[int],
-) -> list[Group]:
+    bank: pl.DataFrame, ledger: pl.DataFrame, links: pl.DataFrame, rule: Rule, settings: Settings,
+    used_b: set[int], used_l: set[int],
+) -> list[Group]:  # fmt: skip
     """Several bank lines of one counterparty against several ledger lines naming it, when the sums agree.
 
     Per counterparty, every choice of 2..`MAX_BANK_SIDE` free bank lines is a target for a subset search
     over the ledger lines linked to them; a unique solution (up to interchangeable lines) is a match.
+    A person often pays part for a company: free bank lines from personal names near the cluster may join
+    a choice, but a solution that needs one is only a suggestion.
     """
     free = links.filter(~pl.col("b_row").is_in(list(used_b)) & ~pl.col("l_row").is_in(list(used_l)))
     if free.is_empty():
@@ -309,36 +306,58 @@ def _many_to_many(
         .agg(pl.col("b_row").unique().sort(), pl.col("l_row").unique().sort())
         .sort("core")
     )
-    info_b = {r: (a, k) for r, a, k in bank.select("row", "amount", "key").iter_rows()}
-    info_l = {r: (a, k) for r, a, k in ledger.select("row", "amount", "key").iter_rows()}
+    info_b = {r: (a, k, d, p) for r, a, k, d, p in bank.select("row", "amount", "key", "day", "person").iter_rows()}
+    info_l = {r: (a, k, d) for r, a, k, d in ledger.select("row", "amount", "key", "day").iter_rows()}
+    people = [r for r, (_, _, _, person) in info_b.items() if person]
     groups: list[Group] = []
     for _, linked_b, linked_l in clusters.iter_rows():
         b_rows = [r for r in linked_b if r not in used_b][: settings.group_candidates]
         l_rows = [r for r in linked_l if r not in used_l][: settings.group_candidates]
-        if len(b_rows) < 2 or len(l_rows) < 2:
+        if not b_rows or len(l_rows) < 2:
             continue
-        found: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]] = {}
-        truncated = False
-        for size in range(2, min(MAX_BANK_SIDE, len(b_rows)) + 1):
-            for chosen in combinations(b_rows, size):
-                target = sum(info_b[r][0] for r in chosen)
-                search = find_subsets(
-                    target,
-                    [info_l[r][0] for r in l_rows],
-                    [info_l[r][1] for r in l_rows],
-                    max_lines=settings.group_max_lines,
-                    budget=settings.group_budget // 10,
-                )
-                truncated |= search.truncated
-                for solution in search.solutions:
-                    pick = tuple(sorted(l_rows[i] for i in solution))
-                    kinds = (tuple(sorted(info_b[r][1] for r in chosen)), tuple(sorted(info_l[r][1] for r in pick)))
-                    found.setdefault(kinds, (tuple(sorted(chosen)), pick))
-        unique = len(found) == 1 and not truncated
-        for b_pick, l_pick in list(found.values())[:3]:
-            groups.append(Group(b_pick, l_pick, rule.auto and unique, rule.name))
-        if rule.auto and unique:
-            ((b_pick, l_pick),) = found.values()
+        days = [info_l[r][2] for r in l_rows]
+        near = [
+            r for r in people
+            if r not in used_b and r not in b_rows and min(days) - rule.date_window <= info_b[r][2] <= max(days)
+        ][:MAX_PERSON_HELPERS]  # fmt: skip
+        found, truncated = _nm_solutions(b_rows, near, l_rows, info_b, info_l, settings)
+        own = [pick for pick, helped in found.items() if not helped]
+        if rule.auto and len(own) == 1 and not truncated:
+            b_pick, l_pick = own[0]
+            groups.append(Group(b_pick, l_pick, True, rule.name))
             used_b.update(b_pick)
             used_l.update(l_pick)
+            continue
+        for b_pick, l_pick in list(found)[:3]:
+            groups.append(Group(b_pick, l_pick, False, rule.name))
     return groups
+
+
+#: Personal-name bank lines considered as co-payers of one counterparty's N:M group (suggestions only).
+MAX_PERSON_HELPERS = 4
+
+
+def _nm_solutions(
+    b_rows: list[int], helpers: list[int], l_rows: list[int], info_b: dict[int, tuple[int, int, int, bool]],
+    info_l: dict[int, tuple[int, int, int]], settings: Settings,
+) -> tuple[dict[tuple[tuple[int, ...], tuple[int, ...]], bool], bool]:  # fmt: skip
+    """Distinct (bank rows, ledger rows) whose sums agree, each marked True when a helper line is in it."""
+    by_kinds: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[tuple[int, ...], tuple[int, ...]], bool]] = {}
+    truncated = False
+    pool = b_rows + helpers
+    for size in range(2, min(MAX_BANK_SIDE, len(pool)) + 1):
+        for chosen in combinations(pool, size):
+            if not any(r in b_rows for r in chosen):
+                continue
+            target = sum(info_b[r][0] for r in chosen)
+            search = find_subsets(
+                target, [info_l[r][0] for r in l_rows], [info_l[r][1] for r in l_rows],
+                max_lines=settings.group_max_lines, budget=settings.group_budget // 10,
+            )  # fmt: skip
+            truncated |= search.truncated
+            for solution in search.solutions:
+                pick = tuple(sorted(l_rows[i] for i in solution))
+                kinds = (tuple(sorted(info_b[r][1] for r in chosen)), tuple(sorted(info_l[r][1] for r in pick)))
+                helped = any(r in helpers for r in chosen)
+                by_kinds.setdefault(kinds, ((tuple(sorted(chosen)), pick), helped))
+    return dict(by_kinds.values()), truncated

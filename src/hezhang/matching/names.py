@@ -39,3 +39,9 @@ def brand_expr(core: pl.Expr) -> pl.Expr:
     """The distinctive part of a core name: trade words dropped ("世创商贸" -> "世创"), at least two characters."""
     brand = core.str.replace(_TRADES, "")
     return pl.when(brand.str.len_chars() >= 2).then(brand).otherwise(core)
+
+
+def core_names(names: list[str | None]) -> list[str | None]:
+    """`core_expr` for a few names at once (outside a frame)."""
+    frame = pl.DataFrame({"n": names}, schema={"n": pl.String})
+    return frame.select(core_expr(pl.col("n"))).to_series().to_list()

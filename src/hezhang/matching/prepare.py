@@ -34,6 +34,11 @@ _SETTLEMENT = {
 }
 
 
+#: A personal name: two to four Chinese characters and nothing that names an organisation. A person often
+#: pays for a company (老板个人卡代付), so a personal name on the bank side does not contradict the books.
+_PERSON = r"^[\u4e00-\u9fff]{2,4}$"
+
+
 def _tokens(*columns: str) -> pl.Expr:
     joined = pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" ")
     found = joined.str.extract_all(_TOKEN)
@@ -65,7 +70,10 @@ def prepare_bank(bank: pl.DataFrame) -> pl.DataFrame:
         pl.struct("date", "direction", "amount", "counterparty_name", "counterparty_account", "memo")
         .hash()
         .alias("key"),
-    ).with_columns(brand_expr(pl.col("core")).alias("brand"))
+    ).with_columns(
+        brand_expr(pl.col("core")).alias("brand"),
+        pl.col("name").str.contains(_PERSON).fill_null(False).alias("person"),
+    )
 
 
 def voucher_memos(ledger: pl.DataFrame, context: pl.DataFrame | None) -> pl.DataFrame:

@@ -123,7 +123,19 @@ def _apply_groups(state: _State, b: pl.DataFrame, l_: pl.DataFrame, rule: Rule, 
         fl = fl.filter(~pl.col("row").is_in(list(state.contested_l)))
     groups, used_b, used_l = find_groups(fb, fl, rule, settings)
     for g in groups:
-        if g.truncated_side is not None and g.truncated_row is not None:
+        if g.truncated_side is None or g.truncated_row is None:
+            continue
+        if g.exhausted:
+            state.notes.append(
+                SearchNote(
+                    g.truncated_side,
+                    g.truncated_row,
+                    f"规则 {rule.name} 的组合搜索总量达到上限（{settings.group_total_budget} 步），其后的行未再搜索",
+                    f"rule {rule.name} reached its total search bound ({settings.group_total_budget} nodes); "
+                    "lines from here on were not searched for groups",
+                )
+            )
+        else:
             state.notes.append(
                 SearchNote(
                     g.truncated_side,

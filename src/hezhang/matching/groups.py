@@ -17,6 +17,9 @@ from hezhang.matching.rules import Rule, Settings
 from hezhang.matching.subset_sum import find_subsets
 
 _CJK_RUN = r"[\u4e00-\u9fff]{2,}"
+#: A memo word on more lines than this (and more than this share of them) does not link lines.
+COMMON_WORD_LINES = 200
+COMMON_WORD_SHARE = 0.02
 #: A link join larger than this is not made: the group rule then looks no further (memory stays bounded).
 MAX_LINK_ROWS = 20_000_000
 #: At most this many bank lines on the bank side of an N:M group.
@@ -32,6 +35,8 @@ class Group:
     rule: str
     truncated_side: str | None = None
     truncated_row: int | None = None
+    #: The rule's total budget ran out here: targets from this one on were not searched.
+    exhausted: bool = False
 
 
 def _counterparty_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
@@ -72,6 +77,8 @@ def _bigrams(frame: pl.DataFrame, text: pl.Expr) -> pl.DataFrame:
         .select("row", "direction", "day", pl.col("r").str.slice(pl.col("at"), 2).alias("g"))
         .filter(~pl.col("g").is_in(_STOP_BIGRAMS))
         .unique()
+        # A word on a large share of the lines ("货款") tells nothing about which lines belong together.
+        .filter(pl.len().over("g") <= max(COMMON_WORD_LINES, frame.height * COMMON_WORD_SHARE))
     )
 
 
@@ -203,7 +210,11 @@ def _search_side(
     used_t, used_m = (used_b, used_l) if target_side == "bank" else (used_l, used_b)
     batches = _batches(cand)
     groups: list[Group] = []
+    spent = 0
     for t, amount, rows, amounts, keys, reach in per_target.iter_rows():
+        if spent > settings.group_total_budget:
+            groups.append(Group((), (), False, rule.name, target_side, t, exhausted=True))
+            break
         if t in used_t:
             continue
         free = [i for i, r in enumerate(rows) if r not in used_m]
@@ -226,6 +237,7 @@ def _search_side(
             max_lines=settings.group_max_lines,
             budget=settings.group_budget,
         )
+        spent += search.nodes
         truncated = (target_side, t) if search.truncated else (None, None)
         unique = len(search.solutions) == 1 and not search.truncated
         for solution in search.solutions if not (rule.auto and unique) else search.solutions[:1]:
@@ -311,7 +323,7 @@ def _many_to_many(
     people = [r for r, (_, _, _, person) in info_b.items() if person]
     groups: list[Group] = []
     for _, linked_b, linked_l in clusters.iter_rows():
-        b_rows = [r for r in linked_b if r not in used_b][: settings.group_candidates]
+        b_rows = [r for r in linked_b if r not in used_b][:NM_BANK_CANDIDATES]
         l_rows = [r for r in linked_l if r not in used_l][: settings.group_candidates]
         if not b_rows or len(l_rows) < 2:
             continue
@@ -333,6 +345,8 @@ def _many_to_many(
     return groups
 
 
+#: Bank lines of one counterparty considered for the bank side of an N:M group.
+NM_BANK_CANDIDATES = 8
 #: Personal-name bank lines considered as co-payers of one counterparty's N:M group (suggestions only).
 MAX_PERSON_HELPERS = 4
 
@@ -345,16 +359,20 @@ def _nm_solutions(
     by_kinds: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[tuple[int, ...], tuple[int, ...]], bool]] = {}
     truncated = False
     pool = b_rows + helpers
+    spent = 0
     for size in range(2, min(MAX_BANK_SIDE, len(pool)) + 1):
         for chosen in combinations(pool, size):
             if not any(r in b_rows for r in chosen):
                 continue
+            if spent > settings.group_budget:
+                return dict(by_kinds.values()), True
             target = sum(info_b[r][0] for r in chosen)
             search = find_subsets(
                 target, [info_l[r][0] for r in l_rows], [info_l[r][1] for r in l_rows],
                 max_lines=settings.group_max_lines, budget=settings.group_budget // 10,
             )  # fmt: skip
             truncated |= search.truncated
+            spent += search.nodes
             for solution in search.solutions:
                 pick = tuple(sorted(l_rows[i] for i in solution))
                 kinds = (tuple(sorted(info_b[r][1] for r in chosen)), tuple(sorted(info_l[r][1] for r in pick)))

@@ -46,6 +46,7 @@ class Settings:
     group_max_lines: int = 6
     group_candidates: int = 14
     group_budget: int = 20000
+    group_total_budget: int = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ def _settings(s: dict[str, Any]) -> Settings:
             group_max_lines=int(s.get("group_max_lines", d.group_max_lines)),
             group_candidates=int(s.get("group_candidates", d.group_candidates)),
             group_budget=int(s.get("group_budget", d.group_budget)),
+            group_total_budget=int(s.get("group_total_budget", d.group_total_budget)),
         )
     except (TypeError, ValueError) as e:
         raise RuleError(f"[settings] 值错误 {e} / bad value {e}") from None

@@ -11,6 +11,8 @@ class SubsetSearch:
     solutions: tuple[tuple[int, ...], ...]
     #: True when the node budget ran out before the whole space was searched.
     truncated: bool
+    #: Nodes visited (for callers that bound the work of many searches together).
+    nodes: int = 0
 
 
 def find_subsets(
@@ -72,4 +74,4 @@ def find_subsets(
 
     if target > 0 and values:
         walk(0, 0)
-    return SubsetSearch(tuple(found), truncated)
+    return SubsetSearch(tuple(found), truncated, nodes)

@@ -36,9 +36,10 @@ import polars as pl
 from hezhang.domain.frames import BANK_SCHEMA
 from hezhang.domain.money import Money, MoneyError, format_fen, parse_fen
 from hezhang.domain.period import Period
-from hezhang.domain.problem import Problem, Severity
+from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
+from hezhang.importers.report import Report, several_accounts, totals_disagree
 from hezhang.importers.result import ImportResult, StatementMeta
 
 _ROOT = re.compile(r"<(?:[\w.-]+:)?BkToCstmrStmt[\s>]")
@@ -88,25 +89,13 @@ def _read_xml(data: bytes) -> tuple[ET.Element, dict[ET.Element, int], str]:
 
 
 @dataclass
-class _Report:
-    filename: str
+class _Report(Report):
+    """A report that names rows by XML element (the line each element starts on)."""
+
     rows: dict[ET.Element, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)
 
-    def error(
-        self, zh: str, en: str, at: ET.Element | None = None, column: str | None = None, value: str | None = None
-    ) -> None:
-        row = self.rows.get(at) if at is not None else None
-        self.problems.append(Problem(self.filename, zh, en, row=row, column=column, value=value))
-
-    def notice(
-        self, zh: str, en: str, at: ET.Element | None = None, column: str | None = None, value: str | None = None
-    ) -> None:
-        row = self.rows.get(at) if at is not None else None
-        self.notices.append(
-            Problem(self.filename, zh, en, row=row, column=column, value=value, severity=Severity.NOTICE)
-        )
+    def at(self, element: ET.Element | None) -> int | None:
+        return self.rows.get(element) if element is not None else None
 
 
 @dataclass(frozen=True)
@@ -176,7 +165,7 @@ def _statement(stmt: ET.Element, ordinal: int, report: _Report) -> _Statement:
         fen, currency = _amount(bal.find("Amt"))
         indicator = _text(bal, "CdtDbtInd")
         if fen is None or currency is None or indicator not in ("CRDT", "DBIT"):
-            report.error("余额无法读取", "the balance cannot be read", at=bal, column=code)
+            report.error("余额无法读取", "the balance cannot be read", row=report.at(bal), column=code)
             continue
         balances[code] = (-fen if indicator == "DBIT" else fen, bal)
         currencies.append(currency)
@@ -228,7 +217,9 @@ def _entry(ntry: ET.Element, account: str | None, report: _Report) -> dict[str, 
     status = (_text(ntry, "Sts/Cd", "Sts/Prtry", "Sts") or "BOOK").upper()
     if status != "BOOK":
         report.notice(
-            f"状态为 {status} 的分录未入账，未读入", f"an entry with status {status} is not booked: left out", at=ntry
+            f"状态为 {status} 的分录未入账，未读入",
+            f"an entry with status {status} is not booked: left out",
+            row=report.at(ntry),
         )
         return None
     amt = ntry.find("Amt")
@@ -238,7 +229,7 @@ def _entry(ntry: ET.Element, account: str | None, report: _Report) -> dict[str, 
         report.error(
             "金额或币种无法读取（须为精确到分的数字）",
             "the amount or currency cannot be read exactly in fen",
-            at=amt if amt is not None else ntry,
+            row=report.at(amt if amt is not None else ntry),
             column="Amt",
             value=raw,
         )
@@ -247,12 +238,22 @@ def _entry(ntry: ET.Element, account: str | None, report: _Report) -> dict[str, 
     booked, at_time, raw_booked = _when(ntry, "BookgDt")
     valued, _, raw_valued = _when(ntry, "ValDt")
     if indicator not in ("CRDT", "DBIT"):
-        report.error("借贷标记无法读取", "the credit/debit indicator cannot be read", at=ntry, column="CdtDbtInd",
-                     value=indicator)  # fmt: skip
+        report.error(
+            "借贷标记无法读取",
+            "the credit/debit indicator cannot be read",
+            row=report.at(ntry),
+            column="CdtDbtInd",
+            value=indicator,
+        )
         return None
     if (booked or valued) is None or (raw_booked and not booked) or (raw_valued and not valued):
-        report.error("记账日期或起息日无法读取", "the booking or value date cannot be read", at=ntry, column="BookgDt",
-                     value=raw_booked or raw_valued)  # fmt: skip
+        report.error(
+            "记账日期或起息日无法读取",
+            "the booking or value date cannot be read",
+            row=report.at(ntry),
+            column="BookgDt",
+            value=raw_booked or raw_valued,
+        )
         return None
     txs = ntry.findall("NtryDtls/TxDtls")
     one = txs[0] if len(txs) == 1 else None
@@ -296,9 +297,7 @@ def _combine(statements: list[_Statement], report: _Report, encoding: str) -> Im
     currencies = list(dict.fromkeys(c for s in statements for c in s.currencies))
     if len(accounts) > 1:
         report.notice(
-            f"此文件含有多个账户的对账单：{'、'.join(accounts)}；每行记有其账户，对账时须按账户分开",
-            f"the file holds statements of several accounts ({', '.join(accounts)}); each line keeps its account, "
-            "and reconciliation takes one account at a time",
+            *several_accounts(accounts),
             column="Acct",
         )
     if len(currencies) > 1:
@@ -321,11 +320,14 @@ def _combine(statements: list[_Statement], report: _Report, encoding: str) -> Im
     currency = currencies[0] if currencies else None
     periods = [s.period for s in statements if s.period is not None]
     meta = StatementMeta(
-        "camt053", encoding, account=accounts[0] if len(accounts) == 1 else None, currency=currency,
+        "camt053",
+        encoding,
+        account=accounts[0] if len(accounts) == 1 else None,
+        currency=currency,
         period=Period(min(p.start for p in periods), max(p.end for p in periods)) if periods else None,
         opening_balance=None if statements[0].opening is None else Money(statements[0].opening, currency or "CNY"),
         closing_balance=None if statements[-1].closing is None else Money(statements[-1].closing, currency or "CNY"),
-    )  # fmt: skip
+    )
     frame = pl.DataFrame({k: [r.get(k) for r in records] for k in _COLUMNS}, schema=_COLUMNS)
     result = finish_bank(frame, report.problems, meta, report.filename)
     return replace(result, notices=(*result.notices, *report.notices))
@@ -341,19 +343,8 @@ def _check_totals(s: _Statement, report: _Report) -> None:
         return
     ins = sum(r["amount"] for r in s.records if r["direction"] == "in")
     outs = sum(r["amount"] for r in s.records if r["direction"] == "out")
-    expected = s.opening + ins - outs
-    if expected != s.closing:
-        # No line can be named (entries carry no running balance): the file disagrees with itself. Shown to
-        # a person, and the reconciliation will not balance; not refused, since the accountant cannot fix it.
-        o, i, x, e, c = (format_fen(v, grouping=True) for v in (s.opening, ins, outs, expected, s.closing))
-        report.notice(
-            f"对账单 {s.number}：期初余额 {o} + 收入 {i} − 支出 {x} = {e}，但期末余额为 {c}",
-            f"statement {s.number}: opening balance {o} + credits {i} - debits {x} = {e}, "
-            f"but the closing balance is {c}",
-            at=s.closing_at,
-            column="CLBD",
-            value=format_fen(s.closing),
-        )
+    if message := totals_disagree(s.number, s.opening, ins, outs, s.closing):
+        report.notice(*message, row=report.at(s.closing_at), column="CLBD", value=format_fen(s.closing))
 
 
 FORMATS = [Format("camt053", "bank", "ISO 20022 CAMT.053", sniff, parse)]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,9 +37,10 @@ import polars as pl
 from hezhang.domain.frames import BANK_SCHEMA
 from hezhang.domain.money import Money, MoneyError, format_fen, parse_fen
 from hezhang.domain.period import Period
-from hezhang.domain.problem import Problem, Severity
+from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
+from hezhang.importers.report import Report, several_accounts, several_currencies, totals_disagree
 from hezhang.importers.result import ImportResult, StatementMeta
 from hezhang.importers.text import DecodeError, decode
 
@@ -62,27 +63,6 @@ def sniff(data: bytes, head: str | None) -> bool:
     return re.search(r"(?m)^:20:", head) is not None and re.search(r"(?m)^:(?:25|28C?|60[FM]?):", head) is not None
 
 
-@dataclass
-class _Report:
-    """Problems (reject the file) and notices (do not) of one parse."""
-
-    filename: str
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)
-
-    def error(
-        self, zh: str, en: str, row: int | None = None, column: str | None = None, value: str | None = None
-    ) -> None:
-        self.problems.append(Problem(self.filename, zh, en, row=row, column=column, value=value))
-
-    def notice(
-        self, zh: str, en: str, row: int | None = None, column: str | None = None, value: str | None = None
-    ) -> None:
-        self.notices.append(
-            Problem(self.filename, zh, en, row=row, column=column, value=value, severity=Severity.NOTICE)
-        )
-
-
 @dataclass(frozen=True)
 class _Statement:
     number: str
@@ -102,7 +82,7 @@ def parse(data: bytes, filename: str) -> ImportResult:
     except DecodeError as e:
         zh, _, en = str(e).partition(" / ")
         return ImportResult.failed("bank", [Problem(filename, zh, en or zh)], StatementMeta("mt940"))
-    report = _Report(filename)
+    report = Report(filename)
     _check_lines(text, report)
     statements: list[_Statement] = []
     row = 1
@@ -127,7 +107,7 @@ _STRICT_61 = re.compile(r"^:61:\d{6}(?:\d{4})?R?[CD][A-Z]?\d+(?:,\d*)?(?:[NF]|$)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _check_lines(text: str, report: _Report) -> None:
+def _check_lines(text: str, report: Report) -> None:
     """Damage the library would read past: control characters, and statement lines whose amount is not
     written as SWIFT defines it (the library would take whatever digits come first)."""
     for row, line in enumerate(text.splitlines(), start=1):
@@ -143,7 +123,7 @@ def _check_lines(text: str, report: _Report) -> None:
             )
 
 
-def _statement(block: str, first_row: int, report: _Report) -> _Statement:
+def _statement(block: str, first_row: int, report: Report) -> _Statement:
     """One `:20:` block; what cannot be read goes to the report."""
     tags = [
         (first_row + block.count("\n", 0, m.start()), block[m.end() : m.end() + 6]) for m in _LINE_TAG.finditer(block)
@@ -181,7 +161,7 @@ def _statement(block: str, first_row: int, report: _Report) -> _Statement:
     return _Statement(number, account, currency, opening, closing_fen, closing_row, records, dates, bool(data))
 
 
-def _run_library(block: str, first_row: int, report: _Report) -> tuple[dict[str, Any], list[Any]]:
+def _run_library(block: str, first_row: int, report: Report) -> tuple[dict[str, Any], list[Any]]:
     """The library's reading of one block. It trusts its input: any exception it raises becomes a problem."""
     # On a tag it cannot read the library logs the raw value at ERROR level; that may be personal data.
     logging.getLogger("mt940").setLevel(logging.CRITICAL)
@@ -216,7 +196,7 @@ def _currency(data: dict[str, Any]) -> str | None:
 
 
 def _balance(
-    data: dict[str, Any], keys: tuple[str, ...], row: int | None, report: _Report
+    data: dict[str, Any], keys: tuple[str, ...], row: int | None, report: Report
 ) -> tuple[int | None, date | None]:
     """The first of `keys` the statement has, as (fen, date); a balance that cannot be read is a problem."""
     for key in keys:
@@ -243,7 +223,7 @@ def _fen(value: object) -> int | None:
 
 
 def _line(
-    d: dict[str, Any], row: int, account: str | None, currency: str | None, report: _Report
+    d: dict[str, Any], row: int, account: str | None, currency: str | None, report: Report
 ) -> dict[str, Any] | None:
     raw = getattr(d.get("amount"), "amount", None)
     fen = _fen(raw)
@@ -305,22 +285,17 @@ def _unwrap(details: object) -> str | None:
     return _text(out)
 
 
-def _combine(statements: list[_Statement], report: _Report, encoding: str) -> ImportResult:
+def _combine(statements: list[_Statement], report: Report, encoding: str) -> ImportResult:
     """The statements of one account, concatenated in file order; each statement's totals checked."""
     accounts = list(dict.fromkeys(s.account for s in statements if s.account))
     currencies = list(dict.fromkeys(s.currency for s in statements if s.currency))
     if len(accounts) > 1:
         report.notice(
-            f"此文件含有多个账户的对账单：{'、'.join(accounts)}；每行记有其账户，对账时须按账户分开",
-            f"the file holds statements of several accounts ({', '.join(accounts)}); each line keeps its account, "
-            "and reconciliation takes one account at a time",
+            *several_accounts(accounts),
             column=":25:",
         )
     if len(currencies) > 1:
-        report.error(
-            f"一个文件只能含一种币种，此文件含有：{'、'.join(currencies)}",
-            f"one file must hold one currency; this one holds {', '.join(currencies)}",
-        )
+        report.error(*several_currencies(currencies))
     records = [r for s in statements for r in s.records]
     if records and not currencies:
         report.error("没有余额（:60F:/:62F:），无法确定币种", "no balance (:60F:/:62F:) gives the currency")
@@ -338,17 +313,20 @@ def _combine(statements: list[_Statement], report: _Report, encoding: str) -> Im
     currency = currencies[0] if currencies else None
     days = [r["date"] for r in records] or [d for s in statements for d in s.dates]
     meta = StatementMeta(
-        "mt940", encoding, account=accounts[0] if len(accounts) == 1 else None, currency=currency,
+        "mt940",
+        encoding,
+        account=accounts[0] if len(accounts) == 1 else None,
+        currency=currency,
         period=Period(min(days), max(days)) if days else None,
         opening_balance=None if statements[0].opening is None else Money(statements[0].opening, currency or "CNY"),
         closing_balance=None if statements[-1].closing is None else Money(statements[-1].closing, currency or "CNY"),
-    )  # fmt: skip
+    )
     frame = pl.DataFrame({k: [r.get(k) for r in records] for k in _COLUMNS}, schema=_COLUMNS)
     result = finish_bank(frame, report.problems, meta, report.filename)
     return replace(result, notices=(*result.notices, *report.notices))
 
 
-def _check_totals(s: _Statement, report: _Report) -> None:
+def _check_totals(s: _Statement, report: Report) -> None:
     """Both balances are mandatory in MT940; opening + credits - debits must be the closing balance (the lines
     carry no running balance). A truncated file misses its closing balance or has a wrong one."""
     if s.opening is None or s.closing is None:
@@ -362,20 +340,8 @@ def _check_totals(s: _Statement, report: _Report) -> None:
         return
     ins = sum(r["amount"] for r in s.records if r["direction"] == "in")
     outs = sum(r["amount"] for r in s.records if r["direction"] == "out")
-    expected = s.opening + ins - outs
-    if expected != s.closing:
-        # The lines carry no running balance, so no line can be named: the file disagrees with itself.
-        # Reported for a person to see (and the reconciliation will not balance), not refused: the file is
-        # the bank's and the accountant cannot correct it.
-        o, i, x, e, c = (format_fen(v, grouping=True) for v in (s.opening, ins, outs, expected, s.closing))
-        report.notice(
-            f"对账单 {s.number}：期初余额 {o} + 收入 {i} − 支出 {x} = {e}，但期末余额为 {c}",
-            f"statement {s.number}: opening balance {o} + credits {i} - debits {x} = {e}, "
-            f"but the closing balance is {c}",
-            row=s.closing_row,
-            column="期末余额",
-            value=format_fen(s.closing),
-        )
+    if message := totals_disagree(s.number, s.opening, ins, outs, s.closing):
+        report.notice(*message, row=s.closing_row, column="期末余额", value=format_fen(s.closing))
 
 
 FORMATS = [Format("mt940", "bank", "SWIFT MT940", sniff, parse)]

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,9 +34,10 @@ from ofxtools.Parser import OFXTree
 from hezhang.domain.frames import BANK_SCHEMA
 from hezhang.domain.money import Money, MoneyError, parse_fen
 from hezhang.domain.period import Period
-from hezhang.domain.problem import Problem, Severity
+from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
+from hezhang.importers.report import Report, several_accounts
 from hezhang.importers.result import ImportResult, StatementMeta
 
 _SNIFF = re.compile(r"OFXHEADER\s*[:=]|<OFX>", re.IGNORECASE)
@@ -52,23 +52,8 @@ def sniff(data: bytes, head: str | None) -> bool:
     return head is not None and _SNIFF.search(head[:4096]) is not None
 
 
-@dataclass
-class _Report:
-    filename: str
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)
-
-    def error(
-        self, zh: str, en: str, row: int | None = None, column: str | None = None, value: str | None = None
-    ) -> None:
-        self.problems.append(Problem(self.filename, zh, en, row=row, column=column, value=value))
-
-    def notice(self, zh: str, en: str, column: str | None = None) -> None:
-        self.notices.append(Problem(self.filename, zh, en, column=column, severity=Severity.NOTICE))
-
-
 def parse(data: bytes, filename: str) -> ImportResult:
-    report = _Report(filename)
+    report = Report(filename)
     tree = OFXTree()
     try:
         root = tree.parse(io.BytesIO(data))
@@ -116,16 +101,15 @@ def parse(data: bytes, filename: str) -> ImportResult:
         raw_balance = _text(st, "LEDGERBAL/BALAMT")
         balance = _fen(raw_balance)
         if raw_balance is not None and balance is None:
-            report.error("余额（LEDGERBAL）无法读取", "the ledger balance cannot be read", column="BALAMT",
-                         value=raw_balance)  # fmt: skip
+            report.error(
+                "余额（LEDGERBAL）无法读取", "the ledger balance cannot be read", column="BALAMT", value=raw_balance
+            )
         closing = Money(balance, currency or "CNY") if balance is not None else None
     good = [r for r in records if r]
     accounts, currencies = list(dict.fromkeys(accounts)), list(dict.fromkeys(currencies))
     if len(accounts) > 1:
         report.notice(
-            f"此文件含有多个账户的对账单：{'、'.join(accounts)}；每行记有其账户，对账时须按账户分开",
-            f"the file holds statements of several accounts ({', '.join(accounts)}); each line keeps its account, "
-            "and reconciliation takes one account at a time",
+            *several_accounts(accounts),
             column="ACCTID",
         )
     if len(currencies) > 1:
@@ -137,12 +121,17 @@ def parse(data: bytes, filename: str) -> ImportResult:
     if good and not currencies:
         report.error("没有 CURDEF，无法确定币种", "no CURDEF gives the currency", column="CURDEF")
     meta = StatementMeta(
-        "ofx", _encoding(tree), account=accounts[0] if len(accounts) == 1 else None,
+        "ofx",
+        _encoding(tree),
+        account=accounts[0] if len(accounts) == 1 else None,
         currency=currencies[0] if currencies else None,
-        period=Period(min(p.start for p in periods), max(p.end for p in periods)) if periods else
-        Period(min(r["date"] for r in good), max(r["date"] for r in good)) if good else None,
+        period=Period(min(p.start for p in periods), max(p.end for p in periods))
+        if periods
+        else Period(min(r["date"] for r in good), max(r["date"] for r in good))
+        if good
+        else None,
         closing_balance=closing,
-    )  # fmt: skip
+    )
     frame = pl.DataFrame({k: [r.get(k) for r in good] for k in _COLUMNS}, schema=_COLUMNS)
     return finish_bank(frame, report.problems, meta, filename, report.notices)
 
@@ -188,7 +177,7 @@ def _fen(raw: str | None) -> int | None:
 
 
 def _line(
-    trn: ET.Element, row: int | None, account: str | None, currency: str | None, report: _Report
+    trn: ET.Element, row: int | None, account: str | None, currency: str | None, report: Report
 ) -> dict[str, Any]:
     """One STMTTRN as a record; an empty dict (and a problem) when its amount or date cannot be read."""
     raw_amount, raw_date = _text(trn, "TRNAMT"), _text(trn, "DTPOSTED")

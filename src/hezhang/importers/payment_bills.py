@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import polars as pl
 
 from hezhang.domain.period import Period
-from hezhang.domain.problem import Problem, Severity
+from hezhang.domain.problem import Problem
 from hezhang.importers import cells
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.grid import GridError, read_grid, split_text
 from hezhang.importers.registry import Format
+from hezhang.importers.report import Report
 from hezhang.importers.result import ImportResult, StatementMeta
 from hezhang.importers.text import header_key
 
@@ -95,26 +96,9 @@ def sniff_layouts(layouts: Sequence[Layout], head: str | None) -> bool:
     return any(header_index(row, layout) is not None for row in rows for layout in layouts)
 
 
-@dataclass
-class _Report:
-    """Problems (reject the file) and notices (worth a look) of one file."""
-
-    file: str
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)
-
-    def error(
-        self, zh: str, en: str, row: int | None = None, column: str | None = None, value: str | None = None
-    ) -> None:
-        self.problems.append(Problem(self.file, zh, en, row, column, value))
-
-    def notice(self, zh: str, en: str, row: int | None = None) -> None:
-        self.notices.append(Problem(self.file, zh, en, row, severity=Severity.NOTICE))
-
-
 def read_bill(data: bytes, filename: str, layouts: Sequence[Layout]) -> ImportResult:
     """Read a bill in one of `layouts` (all of one format). Never raises on bad input."""
-    name, report = layouts[0].name, _Report(filename)
+    name, report = layouts[0].name, Report(filename)
     try:
         grid = read_grid(data)
     except GridError as e:
@@ -140,8 +124,10 @@ def read_bill(data: bytes, filename: str, layouts: Sequence[Layout]) -> ImportRe
     frame = _read(body, rows[at], cols, layout, report)
     preamble = "\n".join(" ".join(c for c in r if c) for r in rows[:at] + tail)
     if layout.stated_count and (stated := layout.stated_count(preamble)) is not None and stated != len(body):
-        report.notice(f"账单抬头写有 {stated} 笔记录，表中有 {len(body)} 笔",
-                      f"the bill says it holds {stated} records; the table has {len(body)}")  # fmt: skip
+        report.notice(
+            f"账单抬头写有 {stated} 笔记录，表中有 {len(body)} 笔",
+            f"the bill says it holds {stated} records; the table has {len(body)}",
+        )
     if layout.footer:
         _check_footer(layout.footer(tail), frame, report)
     problems = report.problems
@@ -154,7 +140,7 @@ def read_bill(data: bytes, filename: str, layouts: Sequence[Layout]) -> ImportRe
 
 
 def _split(
-    rows: list[list[str]], at: int, cols: dict[str, tuple[int, ...]], report: _Report
+    rows: list[list[str]], at: int, cols: dict[str, tuple[int, ...]], report: Report
 ) -> tuple[list[tuple[int, list[str]]], list[list[str]]]:
     """Data rows (with their 1-based row number) and the rows from the footer on."""
     need = max(i for idx in cols.values() for i in idx) + 1
@@ -186,7 +172,7 @@ def _read(
     header: list[str],
     cols: dict[str, tuple[int, ...]],
     layout: Layout,
-    report: _Report,
+    report: Report,
 ) -> pl.DataFrame:
     """The lines of the data rows that read cleanly and that the rules keep, in file order."""
     n = len(body)
@@ -250,13 +236,22 @@ def _read(
     def strings(values: Sequence[str | None] | pl.Series | None) -> pl.Series:
         return pl.Series(values if values is not None else [None] * n, dtype=pl.String)
 
-    out = pl.DataFrame({
-        "source_row": pl.Series(source, dtype=pl.Int64), "date": dates, "time": times,
-        "direction": strings([v[0] for v in verdicts]), "amount": fen.abs(), "balance": balance,
-        "counterparty_name": strings(name), "counterparty_account": strings(account), "memo": strings(memo),
-        "bank_ref": strings(texts.get("bank_ref")), "instrument_no": strings(texts.get("instrument_no")),
-        "settlement_method": strings(texts.get("settlement_method")),
-    })  # fmt: skip
+    out = pl.DataFrame(
+        {
+            "source_row": pl.Series(source, dtype=pl.Int64),
+            "date": dates,
+            "time": times,
+            "direction": strings([v[0] for v in verdicts]),
+            "amount": fen.abs(),
+            "balance": balance,
+            "counterparty_name": strings(name),
+            "counterparty_account": strings(account),
+            "memo": strings(memo),
+            "bank_ref": strings(texts.get("bank_ref")),
+            "instrument_no": strings(texts.get("instrument_no")),
+            "settlement_method": strings(texts.get("settlement_method")),
+        }
+    )
     return out.filter(pl.Series([good[i] and verdicts[i][0] is not None for i in range(n)], dtype=pl.Boolean))
 
 
@@ -271,7 +266,7 @@ def _counterparty(rows: list[dict[str, str | None]]) -> tuple[list[str | None], 
     return names, accounts
 
 
-def _note_decisions(verdicts: list[Verdict], source: list[int], good: list[bool], report: _Report) -> None:
+def _note_decisions(verdicts: list[Verdict], source: list[int], good: list[bool], report: Report) -> None:
     """One notice per reason, listing the rows it applies to."""
     groups: dict[tuple[str, str], list[int]] = {}
     for i, (_, zh, en) in enumerate(verdicts):
@@ -282,7 +277,7 @@ def _note_decisions(verdicts: list[Verdict], source: list[int], good: list[bool]
         report.notice(f"第 {listed} 行：{zh}", f"rows {listed.replace('、', ', ')}: {en}", row=rows[0])
 
 
-def _check_footer(stated: Totals | None, frame: pl.DataFrame, report: _Report) -> None:
+def _check_footer(stated: Totals | None, frame: pl.DataFrame, report: Report) -> None:
     """The footer's counts and sums must be those of the lines (a cut or edited file shows here)."""
     if stated is None:
         report.notice(
@@ -297,9 +292,11 @@ def _check_footer(stated: Totals | None, frame: pl.DataFrame, report: _Report) -
         )
         for want, have, zh, en in checks:
             if want is not None and want != have:
-                report.error(f"合计行的{what}{zh}为 {want}，明细为 {have}，文件可能不完整",
-                             f"the footer's {direction} {en} is {want}; the lines give {have}: the file may be "
-                             "incomplete", column=f"{what}合计")  # fmt: skip
+                report.error(
+                    f"合计行的{what}{zh}为 {want}，明细为 {have}，文件可能不完整",
+                    f"the footer's {direction} {en} is {want}; the lines give {have}: the file may be incomplete",
+                    column=f"{what}合计",
+                )
 
 
 def _stamp(m: re.Match[str] | None) -> tuple[date, bool] | None:
@@ -324,8 +321,15 @@ def _meta(layout: Layout, text: str, encoding: str | None) -> StatementMeta:
     if start and end:
         last = end[0] - timedelta(days=1) if end[1] and end[0] > start[0] else end[0]  # "[… 00:00:00]" excludes
         period = Period(start[0], last) if start[0] <= last else None
-    return StatementMeta(format=layout.name, encoding=encoding, bank=layout.provider, currency="CNY", period=period,
-                         account=label(layout.account_labels), account_name=label(layout.name_labels))  # fmt: skip
+    return StatementMeta(
+        format=layout.name,
+        encoding=encoding,
+        bank=layout.provider,
+        currency="CNY",
+        period=period,
+        account=label(layout.account_labels),
+        account_name=label(layout.name_labels),
+    )
 
 
 def stated_count(text: str) -> int | None:

@@ -1,0 +1,66 @@
+"""Typed settings, read from the environment when asked (never at import time).
+
+| variable | meaning | default |
+|---|---|---|
+| `HEZHANG_ENV` | `dev` or `prod` | `dev` |
+| `HEZHANG_DATA_DIR` | where the embedded store and the local keyring live | `~/.local/share/hezhang` |
+| `HEZHANG_DATABASE_URL` | the application's database (PostgreSQL: role `hezhang_app`) | SQLite in the data dir |
+| `HEZHANG_ADMIN_DATABASE_URL` | the database as its owner, for migrations only | the same as `HEZHANG_DATABASE_URL` |
+| `HEZHANG_KEYRING` | the local keyring file (0600, outside the database) | `keyring.json` in the data dir |
+| `HEZHANG_CIPHER` | `aes-256-gcm` or `sm4-gcm` (国密) for new data keys | `aes-256-gcm` |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CIPHERS = ("aes-256-gcm", "sm4-gcm")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the variable (Chinese / English)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: str
+    data_dir: Path
+    database_url: str
+    admin_database_url: str
+    keyring_path: Path
+    cipher: str
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env_vars = os.environ if environ is None else environ
+    env = env_vars.get("HEZHANG_ENV", "dev")
+    if env not in ("dev", "prod"):
+        raise SettingsError(f"HEZHANG_ENV 只能是 dev 或 prod，而不是 {env!r} / HEZHANG_ENV must be dev or prod")
+    data_dir = Path(env_vars.get("HEZHANG_DATA_DIR", "~/.local/share/hezhang")).expanduser()
+    database_url = env_vars.get("HEZHANG_DATABASE_URL") or f"sqlite:///{data_dir / 'hezhang.db'}"
+    cipher = env_vars.get("HEZHANG_CIPHER", "aes-256-gcm")
+    if cipher not in CIPHERS:
+        raise SettingsError(f"HEZHANG_CIPHER 只能是 {'/'.join(CIPHERS)} / HEZHANG_CIPHER must be one of {CIPHERS}")
+    keyring = Path(env_vars.get("HEZHANG_KEYRING") or data_dir / "keyring.json").expanduser()
+    if env == "prod" and database_url.startswith("sqlite"):
+        raise SettingsError(
+            "生产环境须设置 HEZHANG_DATABASE_URL（PostgreSQL）/ prod needs HEZHANG_DATABASE_URL (PostgreSQL)"
+        )
+    if env == "prod" and urlsplit(database_url).username == "postgres":
+        raise SettingsError("生产环境不得以 postgres 超级用户连接 / prod must not connect as the postgres superuser")
+    return Settings(
+        env=env,
+        data_dir=data_dir,
+        database_url=database_url,
+        admin_database_url=env_vars.get("HEZHANG_ADMIN_DATABASE_URL") or database_url,
+        keyring_path=keyring,
+        cipher=cipher,
+    )

@@ -1,0 +1,1 @@
+"""Keys, encryption, blind indexes (and, later, identity and the policy decision point)."""

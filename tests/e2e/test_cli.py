@@ -50,6 +50,9 @@ def test_parse_writes_normalized_lines_and_a_summary(tmp_path: Path) -> None:
     assert len(rows) == 50
     assert rows[0]["row"] == "1" and rows[0]["amount"] == f"{lines[0].amount}"
     assert rows[0]["direction"] == lines[0].direction.value
+    # Personal data leaves masked: account numbers keep their last four digits.
+    shown = [r["counterparty_account"] for r in rows if r["counterparty_account"]]
+    assert shown and all(a.startswith("**** **** **** ") for a in shown)
 
 
 def test_parse_refuses_a_bad_file_and_says_where(tmp_path: Path) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from hezhang.matching import MatchResult
+from hezhang.privacy.masks import mask_counterparty, mask_free_text
 from hezhang.reconciliation import BalanceReconciliation
 
 
@@ -19,3 +20,12 @@ def match_rows(result: MatchResult) -> list[dict[str, Any]]:
 
 def outstanding_rows(statement: BalanceReconciliation) -> list[dict[str, Any]]:
     return [asdict(item) for item in statement.items]
+
+
+def masked_statement(statement: BalanceReconciliation) -> BalanceReconciliation:
+    """The statement as it may leave the service: memos and counterparties of its items masked."""
+    items = tuple(
+        replace(item, memo=mask_free_text(item.memo), counterparty=mask_counterparty(item.counterparty))
+        for item in statement.items
+    )
+    return replace(statement, items=items)

@@ -10,6 +10,7 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers import ImportResult, format_names, parse
 from hezhang.importers.result import Kind
+from hezhang.privacy.frames import mask_lines
 from hezhang.privacy.masks import mask_account
 from hezhang.reports.lines_csv import write_lines_csv
 
@@ -61,11 +62,13 @@ def summarize(result: ImportResult, file: str) -> ParseSummary:
 def parse_file(
     path: Path, kind: Kind, *, format: str | None = None, account_prefix: str = "1002", out: Path | None = None
 ) -> ParseSummary:
-    """Parse `path`; when it has no problems and `out` is given, write the normalized lines there."""
+    """Parse `path`; when it has no problems and `out` is given, write the normalized lines there, with personal
+    data masked (DOMAIN.md: account numbers keep their last 4 digits, personal names their surname, and ID,
+    card and phone numbers inside memos are masked)."""
     data = path.read_bytes()
     result = parse(data, path.name, kind, format, account_prefix)
     if out is not None and result.ok:
-        write_lines_csv(result.lines, kind, out)
+        write_lines_csv(mask_lines(result.lines), kind, out)
     return summarize(result, path.name)
 
 

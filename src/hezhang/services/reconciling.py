@@ -24,7 +24,7 @@ from hezhang.reconciliation.carry import carried_lines, load_carry_forward
 from hezhang.reports.matches_csv import render_matches_csv
 from hezhang.reports.reconciliation_json import render_reconciliation_json
 from hezhang.reports.reconciliation_xlsx import render_reconciliation_xlsx
-from hezhang.services.outputs import match_rows, outstanding_rows
+from hezhang.services.outputs import masked_statement, match_rows, outstanding_rows
 
 Progress = Callable[[str], None]
 
@@ -141,6 +141,7 @@ def reconcile_files(
         carried=carried,
     )
     progress("写出结果 / writing the results")
+    statement = masked_statement(statement)
     written = write_outputs(out_dir, result, statement)
     return ReconcileOutcome(
         statement=statement,

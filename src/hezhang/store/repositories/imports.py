@@ -1,0 +1,73 @@
+"""Statement and journal imports with their lines, each written in one go.
+
+Lines are mappings of `bank_lines` / `ledger_lines` columns (the frame columns of `BANK_SCHEMA` /
+`LEDGER_SCHEMA`, S2 ones sealed, plus their blind indexes). `client_id`, `import_id`, `archive_type` and
+`retain_until` come from the import; a line without `id` gets one (pass it when a value was sealed with it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import RowMapping, Table
+
+from hezhang.store.records import JournalImport, StatementImport
+from hezhang.store.repositories.base import Repository, as_record, as_row
+from hezhang.store.retention import retention_for
+from hezhang.store.tables import bank_lines, journal_imports, ledger_lines, statement_imports
+
+
+class ImportRepository(Repository):
+    def add_statement(self, record: StatementImport, lines: Iterable[Mapping[str, Any]]) -> UUID:
+        """Store a bank statement import and all its lines; returns the import's id."""
+        return self._add(statement_imports, bank_lines, as_row(_with_retention(statement_imports, record)), lines)
+
+    def add_journal(self, record: JournalImport, lines: Iterable[Mapping[str, Any]]) -> UUID:
+        """Store a journal import and all its lines; returns the import's id."""
+        return self._add(journal_imports, ledger_lines, as_row(_with_retention(journal_imports, record)), lines)
+
+    def get_statement(self, import_id: UUID) -> StatementImport | None:
+        statement = self._select(statement_imports).where(statement_imports.c.id == import_id)
+        return as_record(StatementImport, self.connection.execute(statement).mappings().first())
+
+    def get_journal(self, import_id: UUID) -> JournalImport | None:
+        statement = self._select(journal_imports).where(journal_imports.c.id == import_id)
+        return as_record(JournalImport, self.connection.execute(statement).mappings().first())
+
+    def find_statement_by_sha256(self, client_id: UUID, sha256: str) -> list[StatementImport]:
+        """Earlier imports of the same file for the client (to refuse or flag a second import)."""
+        statement = self._select(statement_imports).where(
+            statement_imports.c.client_id == client_id, statement_imports.c.sha256 == sha256
+        )
+        return [r for row in self._rows(statement) if (r := as_record(StatementImport, row)) is not None]
+
+    def statement_lines(self, import_id: UUID) -> Sequence[RowMapping]:
+        """The statement's lines in `row` order (S2 columns as ciphertext)."""
+        return self._rows(
+            self._select(bank_lines).where(bank_lines.c.import_id == import_id).order_by(bank_lines.c.row)
+        )
+
+    def journal_lines(self, import_id: UUID) -> Sequence[RowMapping]:
+        statement = self._select(ledger_lines).where(ledger_lines.c.import_id == import_id)
+        return self._rows(statement.order_by(ledger_lines.c.row))
+
+    def _add(self, head: Table, line_table: Table, record: dict[str, Any], lines: Iterable[Mapping[str, Any]]) -> UUID:
+        import_id: UUID = self._insert(head, [record])[0]
+        inherited = {
+            "client_id": record["client_id"],
+            "import_id": import_id,
+            "archive_type": record["archive_type"],
+            "retain_until": record["retain_until"],
+        }
+        self._insert(line_table, ({**line, **inherited} for line in lines))
+        return import_id
+
+
+def _with_retention(table: Table, record: Any) -> Any:
+    if record.archive_type is not None:
+        return record
+    archive_type, until = retention_for(table.name, record.period, record.imported_at.date())
+    return dataclasses.replace(record, archive_type=archive_type, retain_until=until)

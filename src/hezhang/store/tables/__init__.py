@@ -1,0 +1,26 @@
+"""All tables of the store on one `metadata` (the field registry reads their column `info`)."""
+
+from hezhang.store.tables.archive import destruction_register
+from hezhang.store.tables.base import CLIENT_COLUMN, metadata, new_id
+from hezhang.store.tables.clients import bank_accounts, client_keys, clients, deletion_requests
+from hezhang.store.tables.imports import bank_lines, journal_imports, ledger_lines, statement_imports
+from hezhang.store.tables.reconciliations import aliases, matches, outstanding_items, reconciliations
+
+__all__ = [
+    "CLIENT_COLUMN",
+    "aliases",
+    "bank_accounts",
+    "bank_lines",
+    "client_keys",
+    "clients",
+    "deletion_requests",
+    "destruction_register",
+    "journal_imports",
+    "ledger_lines",
+    "matches",
+    "metadata",
+    "new_id",
+    "outstanding_items",
+    "reconciliations",
+    "statement_imports",
+]

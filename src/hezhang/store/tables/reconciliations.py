@@ -1,0 +1,107 @@
+"""Reconciliations per bank account and period, their matches, outstanding items, and learned aliases."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Table, UniqueConstraint, Uuid
+
+from hezhang.privacy.classes import DataClass
+from hezhang.store.tables.base import (
+    CLIENT_COLUMN,
+    blind_index,
+    client_column,
+    col,
+    fen,
+    id_column,
+    metadata,
+    retention_columns,
+    sealed,
+    timestamp,
+    user_ref,
+)
+
+#: Status of a reconciliation: draft -> prepared (制单) -> reviewed (复核) -> locked.
+RECONCILIATION_STATUSES = ("draft", "prepared", "reviewed", "locked")
+
+reconciliations = Table(
+    "reconciliations",
+    metadata,
+    id_column(),
+    client_column(),
+    col("bank_account_id", Uuid(), DataClass.S0, ForeignKey("bank_accounts.id"), nullable=False),
+    col("period", String(32), DataClass.S1, nullable=False),
+    col("status", String(16), DataClass.S0, nullable=False, default="draft"),
+    user_ref("preparer"),
+    user_ref("reviewer"),
+    col("statement_import_id", Uuid(), DataClass.S0, ForeignKey("statement_imports.id")),
+    col("journal_import_id", Uuid(), DataClass.S0, ForeignKey("journal_imports.id")),
+    #: The 余额调节表 as JSON without any S2 value (balances, totals, counts, item kinds and amounts).
+    col("statement", JSON(), DataClass.S1),
+    #: The full statement JSON (memos, counterparties), sealed.
+    sealed("statement_private"),
+    timestamp("created_at", nullable=False, now=True),
+    timestamp("updated_at", nullable=False, now=True),
+    *retention_columns(),
+    UniqueConstraint("client_id", "bank_account_id", "period"),
+    info={CLIENT_COLUMN: "client_id"},
+)
+
+#: One match of the engine or of a person. Rows are the importers' `row` ordinals in the reconciliation's imports.
+matches = Table(
+    "matches",
+    metadata,
+    id_column(),
+    client_column(),
+    col("reconciliation_id", Uuid(), DataClass.S0, ForeignKey("reconciliations.id", ondelete="CASCADE")),
+    col("match_id", Integer(), DataClass.S0, nullable=False),
+    col("status", String(16), DataClass.S0, nullable=False),  # auto, suggested, confirmed, rejected, manual
+    col("rule", String(64), DataClass.S0, nullable=False),
+    col("confidence", Float(), DataClass.S0, nullable=False, default=0.0),
+    fen("difference_fen", nullable=False),
+    col("bank_rows", JSON(), DataClass.S1, nullable=False),
+    col("ledger_rows", JSON(), DataClass.S1, nullable=False),
+    col("evidence", String(200), DataClass.S0),  # evidence codes separated by commas
+    user_ref("confirmed_by"),
+    timestamp("confirmed_at"),
+    sealed("reason"),  # why a person unmatched or matched by hand (free text)
+    *retention_columns(),
+    UniqueConstraint("reconciliation_id", "match_id"),
+    info={CLIENT_COLUMN: "client_id"},
+)
+
+#: A 未达账项 at period end. `source` is "bank", "ledger" or "match" (a difference of a match).
+outstanding_items = Table(
+    "outstanding_items",
+    metadata,
+    id_column(),
+    client_column(),
+    col("reconciliation_id", Uuid(), DataClass.S0, ForeignKey("reconciliations.id", ondelete="CASCADE"), index=True),
+    col("kind", String(32), DataClass.S1, nullable=False),
+    fen("amount_fen", nullable=False),
+    col("date", Date(), DataClass.S1, nullable=False),
+    sealed("memo", mask="free_text"),
+    sealed("counterparty", mask="name"),
+    col("source", String(8), DataClass.S1, nullable=False),
+    col("bank_row", Integer(), DataClass.S0),
+    col("ledger_row", Integer(), DataClass.S0),
+    col("match_id", Integer(), DataClass.S0),
+    col("carried", Boolean(), DataClass.S0, nullable=False, default=False),
+    col("since", String(32), DataClass.S1),  # the period the item first appeared in
+    *retention_columns(),
+    info={CLIENT_COLUMN: "client_id"},
+)
+
+#: A learned alias: how the bookkeeper writes a counterparty (`core_name`) in ledger memos (`alias`).
+aliases = Table(
+    "aliases",
+    metadata,
+    id_column(),
+    client_column(),
+    sealed("core_name", mask="name", nullable=False),
+    blind_index("core_name", domain="counterparty_name"),
+    sealed("alias", mask="name"),
+    blind_index("alias", domain="counterparty_name"),
+    col("payee_account", String(40), DataClass.S1),  # ledger account code of the other side
+    user_ref("confirmed_by"),
+    timestamp("created_at", nullable=False, now=True),
+    info={CLIENT_COLUMN: "client_id"},
+)

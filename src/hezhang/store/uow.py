@@ -1,0 +1,81 @@
+"""The unit of work: one transaction, limited to the acting user's allowed clients.
+
+    with UnitOfWork(engine, allowed_client_ids={client_id}) as uow:
+        uow.clients.add(...)
+        uow.imports.add_statement(...)
+    # committed here; an exception inside the block rolls everything back
+
+On PostgreSQL the allowed clients go into the transaction-local setting `hezhang.allowed_clients`, which the
+row-level security policies read; the repositories apply the same filter on every database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from uuid import UUID
+
+from sqlalchemy import Connection, Engine, RootTransaction, func, select
+
+from hezhang.store.repositories.accounts import BankAccountRepository
+from hezhang.store.repositories.aliases import AliasRepository
+from hezhang.store.repositories.clients import ClientRepository
+from hezhang.store.repositories.imports import ImportRepository
+from hezhang.store.repositories.reconciliations import ReconciliationRepository
+from hezhang.store.rls import SETTING
+from hezhang.store.scope import ClientScope
+
+
+class UnitOfWork:
+    clients: ClientRepository
+    bank_accounts: BankAccountRepository
+    imports: ImportRepository
+    reconciliations: ReconciliationRepository
+    aliases: AliasRepository
+
+    def __init__(self, engine: Engine, allowed_client_ids: Iterable[UUID]) -> None:
+        self.engine = engine
+        self.scope = ClientScope.of(allowed_client_ids)
+        self._connection: Connection | None = None
+        self._transaction: RootTransaction | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection (for repositories and tests; services use the repositories)."""
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use it in a `with` block")
+        return self._connection
+
+    def __enter__(self) -> UnitOfWork:
+        if self._connection is not None:
+            raise RuntimeError("a unit of work is entered once")
+        connection = self.engine.connect()
+        try:
+            self._transaction = connection.begin()
+            if connection.dialect.name == "postgresql":
+                connection.execute(select(func.set_config(SETTING, self.scope.setting(), True)))
+        except BaseException:
+            connection.close()
+            raise
+        self._connection = connection
+        self.clients = ClientRepository(connection, self.scope)
+        self.bank_accounts = BankAccountRepository(connection, self.scope)
+        self.imports = ImportRepository(connection, self.scope)
+        self.reconciliations = ReconciliationRepository(connection, self.scope)
+        self.aliases = AliasRepository(connection, self.scope)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        connection, transaction = self.connection, self._transaction
+        assert transaction is not None
+        try:
+            if exc_type is None:
+                transaction.commit()
+            else:
+                transaction.rollback()
+        finally:
+            connection.close()
+            self._connection = None
+            self._transaction = None

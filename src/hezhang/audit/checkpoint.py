@@ -1,0 +1,42 @@
+"""Signed checkpoints: an Ed25519 signature over (size, Merkle root, time) of the log, made every N events and
+on demand. A checkpoint commits the log's first `size` events; anything changed before it shows as a root that
+no longer matches. The signed message and the key id are defined in `verify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from hezhang.audit.event import format_time
+from hezhang.audit.verify import checkpoint_message, key_id, signature_valid
+
+__all__ = ["Checkpoint", "key_id", "sign_checkpoint", "verify_checkpoint"]
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    size: int
+    root: bytes
+    at: datetime
+    signature: bytes
+    key_id: str
+
+    def message(self) -> bytes:
+        return checkpoint_message(self.size, self.root, format_time(self.at))
+
+
+def sign_checkpoint(size: int, root: bytes, at: datetime, private_key: Ed25519PrivateKey) -> Checkpoint:
+    if size < 0 or len(root) != 32:
+        raise ValueError("a checkpoint needs a size >= 0 and a 32-byte root")
+    signature = private_key.sign(checkpoint_message(size, root, format_time(at)))
+    return Checkpoint(size, root, at, signature, key_id(private_key.public_key()))
+
+
+def verify_checkpoint(checkpoint: Checkpoint, public_key: Ed25519PublicKey) -> bool:
+    """Was this checkpoint signed by this key, over exactly these size, root and time?"""
+    return checkpoint.key_id == key_id(public_key) and signature_valid(
+        public_key, checkpoint.message(), checkpoint.signature
+    )

@@ -331,6 +331,8 @@ def _read_checkpoint(out: _Export, number: int, raw: bytes) -> None:
         good = obj.keys() == {"checkpoint"} and cp.keys() == CHECKPOINT_KEYS and encode(obj) == raw
         size, root, at, sig, kid = cp["size"], cp["root"], cp["at"], cp["signature"], cp["key_id"]
         good = good and type(size) is int and size >= 0 and all(type(v) is str for v in (root, at, sig, kid))
+        # Hex is written in lower case only: "AB" would decode like "ab", but it is not what was written.
+        good = good and all(v == v.lower() for v in (root, sig, kid))
         parsed = _Checkpoint(number, size, bytes.fromhex(root), at, bytes.fromhex(sig), kid) if good else None
     except (ValueError, KeyError, TypeError, AttributeError):
         parsed = None

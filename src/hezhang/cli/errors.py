@@ -10,6 +10,9 @@ from typing import ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from hezhang.config import SettingsError
+from hezhang.services.errors import UserError
+
 #: Exit codes: 0 done; 1 the input has problems; 2 wrong usage (Typer); 3 a file cannot be read or written.
 EXIT_PROBLEMS = 1
 EXIT_IO = 3
@@ -21,6 +24,9 @@ err = Console(stderr=True)
 def cli_errors() -> Iterator[None]:
     try:
         yield
+    except (UserError, SettingsError) as e:
+        err.print(f"[red]✗[/red] {e}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
     except FileNotFoundError as e:
         err.print(f"[red]找不到文件 / file not found:[/red] {e.filename}")
         raise typer.Exit(EXIT_IO) from None

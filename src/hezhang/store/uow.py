@@ -18,6 +18,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, RootTransaction, func, select
 
 from hezhang.store.repositories.accounts import BankAccountRepository
+from hezhang.store.repositories.keys import ClientKeyRepository
 from hezhang.store.repositories.aliases import AliasRepository
 from hezhang.store.repositories.clients import ClientRepository
 from hezhang.store.repositories.imports import ImportRepository
@@ -32,6 +33,7 @@ class UnitOfWork:
     imports: ImportRepository
     reconciliations: ReconciliationRepository
     aliases: AliasRepository
+    keys: ClientKeyRepository
 
     def __init__(self, engine: Engine, allowed_client_ids: Iterable[UUID]) -> None:
         self.engine = engine
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.imports = ImportRepository(connection, self.scope)
         self.reconciliations = ReconciliationRepository(connection, self.scope)
         self.aliases = AliasRepository(connection, self.scope)
+        self.keys = ClientKeyRepository(connection, self.scope)
         return self
 
     def __exit__(

@@ -1,0 +1,115 @@
+"""Clients (客户) and their bank accounts in the firm's store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from stdnum.cn import uscc as uscc_number
+from stdnum.exceptions import ValidationError
+
+from hezhang.privacy.masks import mask_account, mask_email, mask_mobile, mask_person_name
+from hezhang.services.errors import UserError
+from hezhang.services.store_access import Store
+from hezhang.store.records import BankAccount, Client
+from hezhang.store.sealing import seal_values
+from hezhang.store.tables import bank_accounts, clients, new_id
+
+
+class ClientInputError(UserError, ValueError):
+    """Input a client cannot be created with; the message says which field and why (Chinese / English)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientView:
+    """A client as shown: contacts masked."""
+
+    id: UUID
+    name: str
+    uscc: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    status: str
+
+
+def _uscc(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(uscc_number.validate(value))
+    except ValidationError as e:
+        raise ClientInputError(
+            f"统一社会信用代码无效：{value}（{e}）/ not a valid unified social credit code: {value}"
+        ) from None
+
+
+def create_client(
+    store: Store,
+    name: str,
+    uscc: str | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    contact_email: str | None = None,
+) -> UUID:
+    """A new client with its own data key; contacts are sealed with that key before they are stored."""
+    if not name.strip():
+        raise ClientInputError("客户名称不能为空 / the client name is empty")
+    code = _uscc(uscc)
+    client_id = new_id()
+    with store.work([client_id]) as (uow, sealer):
+        sealer.create_key(client_id)
+        plain = {"contact_name": contact_name, "contact_phone": contact_phone, "contact_email": contact_email}
+        sealed = seal_values(sealer, clients, client_id, client_id, plain)
+        uow.clients.add(Client(name=name.strip(), uscc=code, id=client_id, **sealed))  # type: ignore[arg-type]
+        sealer.store_key(client_id)
+    return client_id
+
+
+def list_clients(store: Store, allowed: list[UUID] | None = None) -> list[ClientView]:
+    """Clients as shown to staff: contacts masked. `allowed` None means every client (the system actor)."""
+    ids = allowed if allowed is not None else _all_client_ids(store)
+    views = []
+    with store.work(ids) as (uow, sealer):
+        for c in uow.clients.list():
+
+            def shown(column: str, value: bytes | None, c: Client = c) -> str | None:
+                return None if value is None else sealer.open(c.id, "clients", column, c.id, value).decode()
+
+            views.append(
+                ClientView(
+                    c.id, c.name, c.uscc, mask_person_name(shown("contact_name", c.contact_name)),
+                    mask_mobile(shown("contact_phone", c.contact_phone)),
+                    mask_email(shown("contact_email", c.contact_email)), c.status,
+                )  # fmt: skip
+            )
+    return views
+
+
+def _all_client_ids(store: Store) -> list[UUID]:
+    """The system actor sees every client (the CLI acts as it until identity lands)."""
+    from sqlalchemy import select
+
+    with store.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            raise PermissionError("在 PostgreSQL 上须指定客户 / on PostgreSQL name the client: row-level security applies")
+        return [row[0] for row in connection.execute(select(clients.c.id))]
+
+
+def add_bank_account(
+    store: Store, client_id: UUID, number: str, *, bank_name: str | None = None, ledger_code: str | None = None,
+    currency: str = "CNY",
+) -> UUID:  # fmt: skip
+    digits = "".join(ch for ch in number if ch.isalnum())
+    if len(digits) < 6:
+        raise ClientInputError(f"银行账号太短：{mask_account(number)} / the account number is too short")
+    account_id = new_id()
+    with store.work([client_id]) as (uow, sealer):
+        if uow.clients.get(client_id) is None:
+            raise ClientInputError(f"没有这个客户 / no such client: {client_id}")
+        sealed = seal_values(sealer, bank_accounts, client_id, account_id, {"account_number": digits})
+        uow.bank_accounts.add(
+            BankAccount(client_id=client_id, id=account_id, bank_name=bank_name, ledger_account_code=ledger_code,
+                        currency=currency, **sealed)  # type: ignore[arg-type]
+        )  # fmt: skip
+    return account_id

@@ -1,0 +1,127 @@
+"""The firm's store through the services, on SQLite and PostgreSQL: sealed at rest, all or nothing, shreddable."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+from hezhang.config import load_settings
+from hezhang.domain.period import Period
+from hezhang.samples.bank_exports import render_standard_csv
+from hezhang.samples.journal import generate_journal, render_standard_journal
+from hezhang.samples.statements import generate_bank_lines
+from hezhang.security.errors import DecryptError
+from hezhang.security.keyring import Keyring
+from hezhang.services.clients import ClientInputError, add_bank_account, create_client, list_clients
+from hezhang.services.imports import import_file
+from hezhang.services.sealer import MissingDataKey
+from hezhang.services.store_access import Store
+from hezhang.store.tables import bank_lines, clients, ledger_lines, statement_imports
+
+if TYPE_CHECKING:
+    from integration.conftest import StoreDb
+
+USCC = "91310115MA1K412344"  # a made-up code with a valid check digit
+PHONE, PERSON, EMAIL, ACCOUNT = "13912345678", "欧阳娜娜", "ouyang@example.com", "31050161373600009876"
+
+
+@pytest.fixture(scope="module")
+def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    folder = tmp_path_factory.mktemp("keys")
+    settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_DATABASE_URL": store_db.url})
+    Keyring.create(settings.keyring_path)
+    return Store(settings)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    folder = tmp_path_factory.mktemp("files")
+    lines = generate_bank_lines(80, seed=31, start=date(2026, 10, 1))
+    bank = folder / "statement.csv"
+    bank.write_bytes(render_standard_csv(lines, "utf-8-sig"))
+    journal = folder / "journal.csv"
+    journal.write_bytes(render_standard_journal(generate_journal(Period.month(2026, 10), vouchers=30, seed=31)))
+    secrets = sorted({x for line in lines for x in (line.counterparty_name, line.counterparty_account) if x})
+    return bank, journal, secrets
+
+
+def _count(engine: Engine, table: object) -> int:
+    with engine.connect() as c:
+        return int(c.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def test_a_client_with_an_invalid_credit_code_is_refused(store: Store) -> None:
+    with pytest.raises(ClientInputError, match="统一社会信用代码"):
+        create_client(store, "某公司", uscc="91310115MA1K412345")
+
+
+def test_imports_are_sealed_at_rest_and_shown_masked(
+    store: Store, store_db: StoreDb, admin_engine: Engine, files: tuple[Path, Path, list[str]]
+) -> None:
+    bank_file, journal_file, secrets = files
+    client = create_client(store, "上海演示商贸有限公司", USCC, PERSON, PHONE, EMAIL)
+    account = add_bank_account(store, client, ACCOUNT, bank_name="建设银行", ledger_code="100201")
+    done = import_file(store, client, bank_file, "bank", bank_account_id=account)
+    assert done.problems == () and done.lines == 80
+    assert import_file(store, client, journal_file, "journal").problems == ()
+    (shown,) = [c for c in list_clients(store, [client])]
+    assert (shown.contact_name, shown.contact_phone, shown.contact_email) == (
+        "欧阳**",
+        "139****5678",
+        "o***@example.com",
+    )
+    # Proof: the raw database holds none of the personal values in plain text.
+    if store_db.kind == "sqlite":
+        raw = Path(store_db.url.split("///", 1)[1]).read_bytes()
+        wal = Path(store_db.url.split("///", 1)[1] + "-wal")
+        raw += wal.read_bytes() if wal.exists() else b""
+    else:
+        with admin_engine.connect() as c:
+            raw = b"".join(
+                str(row).encode()
+                for table in ("clients", "bank_accounts", "bank_lines", "ledger_lines", "statement_imports")
+                for row in c.execute(text(f"SELECT * FROM {table}"))
+            )
+    for value in [PHONE, PERSON, EMAIL, ACCOUNT, *secrets]:
+        assert value.encode() not in raw, value
+
+
+def test_a_bad_file_is_refused_whole_and_nothing_is_stored(
+    store: Store, admin_engine: Engine, files: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    bank_file, _, _ = files
+    client = create_client(store, "乙公司")
+    account = add_bank_account(store, client, "6222020000000000001")
+    text_lines = bank_file.read_text("utf-8-sig").splitlines()
+    text_lines[40] = text_lines[40].replace("2026-10", "2026-13", 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(text_lines) + "\n", "utf-8")
+    before = [_count(admin_engine, t) for t in (statement_imports, bank_lines, ledger_lines)]
+    outcome = import_file(store, client, bad, "bank", bank_account_id=account)
+    assert outcome.import_id is None and outcome.problems and outcome.problems[0].row == 41
+    assert [_count(admin_engine, t) for t in (statement_imports, bank_lines, ledger_lines)] == before
+
+
+def test_destroying_a_clients_key_makes_its_data_unreadable_and_leaves_others_alone(
+    store: Store, files: tuple[Path, Path, list[str]]
+) -> None:
+    bank_file, _, _ = files
+    gone, kept = (
+        create_client(store, "丙公司", contact_name="张伟"),
+        create_client(store, "丁公司", contact_name="李娜"),
+    )
+    with store.work([gone]) as (uow, _):
+        assert uow.keys.destroy(gone) == 1
+    with pytest.raises(MissingDataKey):
+        list_clients(store, [gone])
+    assert [c.contact_name for c in list_clients(store, [kept])] == ["李*"]
+    # A copy of a ciphertext moved to another client does not open either (bound to client, table, column, row).
+    with store.work([kept]) as (uow, sealer):
+        row = uow.clients.get(kept)
+        assert row is not None and row.contact_name is not None
+        with pytest.raises(DecryptError):
+            sealer.open(kept, clients.name, "contact_phone", kept, row.contact_name)

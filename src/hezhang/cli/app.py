@@ -178,8 +178,12 @@ def demo(
 
 
 client_app = typer.Typer(help="客户 / clients", no_args_is_help=True)
-import_app = typer.Typer(help="导入对账单或序时账到库 / import a statement or a journal into the store", no_args_is_help=True)
+import_app = typer.Typer(
+    help="导入对账单或序时账到库 / import a statement or a journal into the store", no_args_is_help=True
+)
+keys_app = typer.Typer(help="密钥 / keys", no_args_is_help=True)
 app.add_typer(client_app, name="client")
+app.add_typer(keys_app, name="keys")
 app.add_typer(import_app, name="import")
 
 
@@ -262,7 +266,9 @@ def _import(client: str, file: Path, kind: str, account: str | None, prefix: str
     if outcome.problems:
         for p in outcome.problems[:50]:
             console.print(f"[red]✗[/red] {p}")
-        console.print(f"文件被拒绝，未导入任何内容 / the file was refused whole; nothing was stored ({len(outcome.problems)})")
+        console.print(
+            f"文件被拒绝，未导入任何内容 / the file was refused whole; nothing was stored ({len(outcome.problems)})"
+        )
         raise typer.Exit(EXIT_PROBLEMS)
     console.print(f"已导入 / imported {outcome.lines:,} 行 / lines: {outcome.import_id}")
 
@@ -287,6 +293,42 @@ def import_journal(
 ) -> None:
     """导入序时账 / Import a journal."""
     _import(client, file, "journal", None, prefix)
+
+
+@keys_app.command("rotate")
+@guarded
+def keys_rotate() -> None:
+    """新增密钥环版本并设为当前 / Add a keyring version and make it current."""
+    from hezhang.services.keys import rotate
+    from hezhang.services.store_access import open_store
+
+    console.print(f"当前密钥版本 / current key version: {rotate(open_store())}")
+
+
+@keys_app.command("rewrap")
+@guarded
+def keys_rewrap() -> None:
+    """把所有客户数据密钥改用当前版本包裹 / Rewrap every client data key with the current version."""
+    from hezhang.services.keys import rewrap
+    from hezhang.services.store_access import open_store
+
+    outcome = rewrap(open_store())
+    console.print(f"已重新包裹 / rewrapped: {outcome.rewrapped}；当前版本 / current: {outcome.current_version}")
+    if outcome.left_on_old_versions:
+        console.print(f"[red]仍在旧版本 / still on old versions: {outcome.left_on_old_versions}[/red]")
+        raise typer.Exit(EXIT_PROBLEMS)
+    console.print("旧版本上已无数据密钥，可以退役 / no data key remains on an old version; old versions can be retired")
+
+
+@keys_app.command("retire")
+@guarded
+def keys_retire(version: Annotated[int, typer.Argument(help="旧版本号 / old version")]) -> None:
+    """退役旧密钥版本（须已无数据密钥使用）/ Retire an old key version (none may still use it)."""
+    from hezhang.services.keys import retire
+    from hezhang.services.store_access import open_store
+
+    retire(open_store(), version)
+    console.print(f"已退役 / retired: {version}")
 
 
 def main() -> None:

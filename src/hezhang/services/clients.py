@@ -68,7 +68,7 @@ def create_client(
 
 def list_clients(store: Store, allowed: list[UUID] | None = None) -> list[ClientView]:
     """Clients as shown to staff: contacts masked. `allowed` None means every client (the system actor)."""
-    ids = allowed if allowed is not None else _all_client_ids(store)
+    ids = allowed if allowed is not None else all_client_ids(store)
     views = []
     with store.work(ids) as (uow, sealer):
         for c in uow.clients.list():
@@ -78,21 +78,27 @@ def list_clients(store: Store, allowed: list[UUID] | None = None) -> list[Client
 
             views.append(
                 ClientView(
-                    c.id, c.name, c.uscc, mask_person_name(shown("contact_name", c.contact_name)),
+                    c.id,
+                    c.name,
+                    c.uscc,
+                    mask_person_name(shown("contact_name", c.contact_name)),
                     mask_mobile(shown("contact_phone", c.contact_phone)),
-                    mask_email(shown("contact_email", c.contact_email)), c.status,
-                )  # fmt: skip
+                    mask_email(shown("contact_email", c.contact_email)),
+                    c.status,
+                )
             )
     return views
 
 
-def _all_client_ids(store: Store) -> list[UUID]:
+def all_client_ids(store: Store) -> list[UUID]:
     """The system actor sees every client (the CLI acts as it until identity lands)."""
     from sqlalchemy import select
 
     with store.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
-            raise PermissionError("在 PostgreSQL 上须指定客户 / on PostgreSQL name the client: row-level security applies")
+            raise PermissionError(
+                "在 PostgreSQL 上须指定客户 / on PostgreSQL name the client: row-level security applies"
+            )
         return [row[0] for row in connection.execute(select(clients.c.id))]
 
 

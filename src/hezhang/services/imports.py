@@ -32,9 +32,7 @@ class ImportOutcome:
     problems: tuple[Problem, ...] = ()
 
 
-def _sealed_lines(
-    frame: pl.DataFrame, table: Table, sealer: EnvelopeSealer, client_id: UUID
-) -> list[dict[str, Any]]:
+def _sealed_lines(frame: pl.DataFrame, table: Table, sealer: EnvelopeSealer, client_id: UUID) -> list[dict[str, Any]]:
     """The frame's rows as table rows, each S2 value sealed to its own row id."""
     s2 = [c for c in sealed_columns(table) if c in frame.columns]
     plain_columns = [c for c in frame.columns if c in table.c and c not in s2]

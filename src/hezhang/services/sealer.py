@@ -10,7 +10,7 @@ from hezhang.security.keyring import Keyring, WrappedKey
 from hezhang.store.repositories.keys import ClientKeyRepository
 
 
-class MissingDataKey(LookupError):
+class MissingDataKeyError(LookupError):
     """The client has no live data key (never created, or destroyed: crypto-shredded)."""
 
 
@@ -38,7 +38,9 @@ class EnvelopeSealer:
         if dek is None:
             stored = self.keys.current(client_id)
             if stored is None or stored.wrapped_key is None:
-                raise MissingDataKey(f"客户没有可用的数据密钥（可能已销毁）/ the client has no live data key: {client_id}")
+                raise MissingDataKeyError(
+                    f"客户没有可用的数据密钥（可能已销毁）/ the client has no live data key: {client_id}"
+                )
             dek = self.keyring.unwrap(WrappedKey(stored.key_version, stored.wrapped_key))
             self._deks[client_id] = dek
         return dek

@@ -18,10 +18,10 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, RootTransaction, func, select
 
 from hezhang.store.repositories.accounts import BankAccountRepository
-from hezhang.store.repositories.keys import ClientKeyRepository
 from hezhang.store.repositories.aliases import AliasRepository
 from hezhang.store.repositories.clients import ClientRepository
 from hezhang.store.repositories.imports import ImportRepository
+from hezhang.store.repositories.keys import ClientKeyRepository
 from hezhang.store.repositories.reconciliations import ReconciliationRepository
 from hezhang.store.rls import SETTING
 from hezhang.store.scope import ClientScope

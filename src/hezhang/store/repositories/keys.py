@@ -45,7 +45,9 @@ class ClientKeyRepository(Repository):
         return [_key(r) for r in rows]
 
     def rewrap(self, key: StoredKey, key_version: int, wrapped_key: bytes) -> bool:
-        return self._update(client_keys, key.id, key.client_id, {"key_version": key_version, "wrapped_key": wrapped_key})
+        return self._update(
+            client_keys, key.id, key.client_id, {"key_version": key_version, "wrapped_key": wrapped_key}
+        )
 
     def destroy(self, client_id: UUID) -> int:
         """Crypto-shredding: forget every data key of the client. What was sealed with them is unreadable from

@@ -57,9 +57,9 @@ def parse(
 @app.command()
 @guarded
 def reconcile(
-    bank: Annotated[Path, typer.Option("--bank", help="银行对账单文件 / bank statement file")],
-    journal: Annotated[Path, typer.Option("--journal", help="序时账文件 / journal file")],
     out: Annotated[Path, typer.Option("--out", help="输出目录 / output directory")],
+    bank: Annotated[Path | None, typer.Option("--bank", help="银行对账单文件 / bank statement file")] = None,
+    journal: Annotated[Path | None, typer.Option("--journal", help="序时账文件 / journal file")] = None,
     account: Annotated[str, typer.Option("--account", help="银行存款科目代码前缀 / bank account code prefix")] = "1002",
     book_opening: Annotated[
         str | None, typer.Option("--book-opening", help="日记账期初余额 / book opening balance, e.g. 12345.67")
@@ -69,28 +69,53 @@ def reconcile(
     ] = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="勾对规则 TOML / matching rules")] = None,
     aliases: Annotated[Path | None, typer.Option("--aliases", help="已学习的别名 JSON / learned aliases")] = None,
+    client: Annotated[
+        str | None, typer.Option("--client", help="库中客户 id（库模式）/ client id (stored mode)")
+    ] = None,
+    bank_account: Annotated[
+        str | None, typer.Option("--bank-account", help="库中银行账户 id / bank account id")
+    ] = None,
+    period: Annotated[str | None, typer.Option("--period", help="期间，如 2026-10 / period")] = None,
+    by: Annotated[str, typer.Option("--by", help="制单人 / preparer (stored mode)")] = "system",
 ) -> None:
-    """勾对并编制银行存款余额调节表 / Match a statement with a journal and write the reconciliation."""
+    """勾对并编制银行存款余额调节表 / Match a statement with a journal and write the reconciliation.
+
+    文件模式：--bank 与 --journal；库模式：--client、--bank-account 与 --period（结果同时存入库，状态为草稿）。
+    File mode: --bank and --journal. Stored mode: --client, --bank-account and --period (saved as a draft)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from hezhang.cli.statement_view import print_statement
-    from hezhang.services.reconciling import reconcile_files
+    from hezhang.services.reconciling import ReconcileOutcome, reconcile_files
 
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
-    ) as bar:
+    if client is not None:
+        from uuid import UUID
+
+        from hezhang.services.reconciling import period_of, write_outputs
+        from hezhang.services.store_access import open_store
+        from hezhang.services.stored_reconciliation import reconcile_period
+
+        if bank_account is None or period is None:
+            raise typer.BadParameter(
+                "库模式需要 --bank-account 与 --period / stored mode needs --bank-account and --period"
+            )
+        stored = reconcile_period(open_store(), UUID(client), UUID(bank_account), period_of(period), actor=by,
+                                  book_opening=book_opening)  # fmt: skip
+        written = write_outputs(out, stored.result, stored.statement)
+        auto = len(stored.result.auto)
+        shown = ReconcileOutcome(statement=stored.statement, auto=auto, suggested=len(stored.result.suggested),
+                                 bank_lines=stored.bank_lines, ledger_lines=stored.ledger_lines, written=written)  # fmt: skip
+        print_statement(console, shown)
+        console.print(f"已存为草稿 / saved as a draft: {stored.reconciliation_id}")
+        return
+    if bank is None or journal is None:
+        raise typer.BadParameter("文件模式需要 --bank 与 --journal / file mode needs --bank and --journal")
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:  # fmt: skip
         task = bar.add_task("…")
         outcome = reconcile_files(
-            bank,
-            journal,
-            out,
-            account_prefix=account,
-            book_opening=book_opening,
-            carry_forward=carry_forward,
-            rules_path=rules,
-            aliases_path=aliases,
-            progress=lambda text: bar.update(task, description=text),
-        )
+            bank, journal, out, account_prefix=account, book_opening=book_opening, carry_forward=carry_forward,
+            rules_path=rules, aliases_path=aliases, progress=lambda text: bar.update(task, description=text),
+        )  # fmt: skip
     if outcome.problems:
         for p in outcome.problems[:50]:
             console.print(f"[red]✗[/red] {p}")
@@ -101,6 +126,23 @@ def reconcile(
     print_statement(console, outcome)
     for path in outcome.written:
         console.print(f"已写入 / written: {path}")
+
+
+@app.command("advance")
+@guarded
+def advance_reconciliation(
+    client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
+    reconciliation: Annotated[str, typer.Argument(help="调节表 id / reconciliation id")],
+    to: Annotated[str, typer.Argument(help="prepared | reviewed | locked")],
+    by: Annotated[str, typer.Option("--by", help="操作人 / who does it")],
+) -> None:
+    """调节表 制表→复核→锁定（制单人不得复核或锁定）/ Prepare, review, lock (the preparer never reviews or locks)."""
+    from uuid import UUID
+
+    from hezhang.services.store_access import open_store
+    from hezhang.services.stored_reconciliation import advance
+
+    console.print(f"状态 / status: {advance(open_store(), UUID(client), UUID(reconciliation), to, by)}")
 
 
 @app.command()

@@ -24,6 +24,7 @@ from hezhang.reconciliation.carry import carried_lines, load_carry_forward
 from hezhang.reports.matches_csv import render_matches_csv
 from hezhang.reports.reconciliation_json import render_reconciliation_json
 from hezhang.reports.reconciliation_xlsx import render_reconciliation_xlsx
+from hezhang.services.errors import UserError
 from hezhang.services.outputs import masked_statement, match_rows, outstanding_rows
 
 Progress = Callable[[str], None]
@@ -182,3 +183,11 @@ def write_outputs(out_dir: Path, result: MatchResult, statement: BalanceReconcil
 
 #: The four kinds of 未达账项 in the order the statement lists them (book side first).
 KINDS = tuple(OutstandingKind)
+
+
+def period_of(text: str) -> Period:
+    """A period as a person writes it ("2026-10"); a clear message otherwise."""
+    try:
+        return Period.parse(text)
+    except ValueError as e:
+        raise UserError(f"期间无法识别：{text}（{e}）/ not a period: {text}") from None

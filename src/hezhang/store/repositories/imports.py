@@ -44,6 +44,18 @@ class ImportRepository(Repository):
         )
         return [r for row in self._rows(statement) if (r := as_record(StatementImport, row)) is not None]
 
+    def statements_of(self, bank_account_id: UUID) -> list[StatementImport]:
+        """The account's statement imports, newest first."""
+        statement = self._select(statement_imports).where(statement_imports.c.bank_account_id == bank_account_id)
+        rows = self._rows(statement.order_by(statement_imports.c.imported_at.desc()))
+        return [r for row in rows if (r := as_record(StatementImport, row)) is not None]
+
+    def journals_of(self, client_id: UUID) -> list[JournalImport]:
+        """The client's journal imports, newest first."""
+        statement = self._select(journal_imports).where(journal_imports.c.client_id == client_id)
+        rows = self._rows(statement.order_by(journal_imports.c.imported_at.desc()))
+        return [r for row in rows if (r := as_record(JournalImport, row)) is not None]
+
     def statement_lines(self, import_id: UUID) -> Sequence[RowMapping]:
         """The statement's lines in `row` order (S2 columns as ciphertext)."""
         return self._rows(

@@ -1,6 +1,6 @@
 """All tables of the store on one `metadata` (the field registry reads their column `info`)."""
 
-from hezhang.store.tables.archive import destruction_register
+from hezhang.store.tables.archive import destruction_register, destruction_requests
 from hezhang.store.tables.base import CLIENT_COLUMN, metadata, new_id
 from hezhang.store.tables.clients import bank_accounts, client_keys, clients, deletion_requests
 from hezhang.store.tables.imports import bank_lines, journal_imports, ledger_lines, statement_imports
@@ -15,6 +15,7 @@ __all__ = [
     "clients",
     "deletion_requests",
     "destruction_register",
+    "destruction_requests",
     "journal_imports",
     "ledger_lines",
     "matches",

@@ -2,11 +2,14 @@
 
 `client_id` has no foreign key: an entry outlives the client it speaks of. The application role may insert and
 read entries, never change or delete them (see the first migration).
+
+Destruction requests: expired records proposed for destruction by one person and approved (then destroyed) by
+another (migration 0002).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, Table, Text
+from sqlalchemy import JSON, Date, Integer, String, Table, Text, Uuid
 
 from hezhang.privacy.classes import DataClass
 from hezhang.store.tables.base import (
@@ -36,5 +39,26 @@ destruction_register = Table(
     user_ref("destroyed_by"),
     timestamp("destroyed_at", nullable=False, now=True),
     *retention_columns(),  # always "register_permanent", retain_until null
+    user_ref("requested_by"),  # 0002
+    col("request_id", Uuid(), DataClass.S0),  # 0002: the destruction request approved
+    info={CLIENT_COLUMN: "client_id"},
+)
+
+#: A proposal to destroy a client's expired records (status pending -> destroyed or withdrawn). The scope is the
+#: client's records whose retention ended before `cutoff` (the request day), optionally limited to some record
+#: tables (`scope_tables`, comma-separated) or records (`scope_records`, a JSON list of ids).
+destruction_requests = Table(
+    "destruction_requests",
+    metadata,
+    id_column(),
+    client_column(),
+    col("scope_tables", String(200), DataClass.S0),
+    col("scope_records", JSON(), DataClass.S0),
+    col("cutoff", Date(), DataClass.S0, nullable=False),
+    col("status", String(16), DataClass.S0, nullable=False, default="pending"),  # pending, destroyed, withdrawn
+    user_ref("requested_by"),
+    timestamp("requested_at", nullable=False, now=True),
+    user_ref("decided_by"),
+    timestamp("decided_at"),
     info={CLIENT_COLUMN: "client_id"},
 )

@@ -101,9 +101,9 @@ def reconcile(
         stored = reconcile_period(open_store(), UUID(client), UUID(bank_account), period_of(period), actor=by,
                                   book_opening=book_opening)  # fmt: skip
         written = write_outputs(out, stored.result, stored.statement)
-        auto = len(stored.result.auto)
-        shown = ReconcileOutcome(statement=stored.statement, auto=auto, suggested=len(stored.result.suggested),
-                                 bank_lines=stored.bank_lines, ledger_lines=stored.ledger_lines, written=written)  # fmt: skip
+        counts = {"auto": len(stored.result.auto), "suggested": len(stored.result.suggested)}
+        lines = {"bank_lines": stored.bank_lines, "ledger_lines": stored.ledger_lines}
+        shown = ReconcileOutcome(statement=stored.statement, written=written, **counts, **lines)
         print_statement(console, shown)
         console.print(f"已存为草稿 / saved as a draft: {stored.reconciliation_id}")
         return

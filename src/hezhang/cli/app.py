@@ -88,7 +88,6 @@ def reconcile(
     from hezhang.services.reconciling import ReconcileOutcome, reconcile_files
 
     if client is not None:
-        from dataclasses import replace
         from uuid import UUID
 
         from hezhang.services.reconciling import period_of, write_outputs
@@ -102,10 +101,14 @@ def reconcile(
         stored = reconcile_period(open_store(), UUID(client), UUID(bank_account), period_of(period), actor=by,
                                   book_opening=book_opening)  # fmt: skip
         written = write_outputs(out, stored.result, stored.statement)
-        result = stored.result
-        shown = ReconcileOutcome(statement=stored.statement, written=written, auto=len(result.auto))
-        shown = replace(shown, suggested=len(result.suggested), bank_lines=stored.bank_lines)
-        shown = replace(shown, ledger_lines=stored.ledger_lines)
+        shown = ReconcileOutcome(
+            statement=stored.statement,
+            auto=len(stored.result.auto),
+            suggested=len(stored.result.suggested),
+            bank_lines=stored.bank_lines,
+            ledger_lines=stored.ledger_lines,
+            written=written,
+        )
         print_statement(console, shown)
         console.print(f"已存为草稿 / saved as a draft: {stored.reconciliation_id}")
         return

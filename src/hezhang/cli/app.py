@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from hezhang.cli import backup_cmd, retention_cmd
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.summary import print_summary
 
@@ -231,6 +232,8 @@ import_app = typer.Typer(
 keys_app = typer.Typer(help="密钥 / keys", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 app.add_typer(keys_app, name="keys")
+retention_cmd.register(app)
+backup_cmd.register(app)
 app.add_typer(import_app, name="import")
 
 

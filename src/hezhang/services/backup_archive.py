@@ -69,7 +69,7 @@ class BackupProblem:
         return f"{self.message_zh} / {self.message_en}"
 
 
-class BackupFault(UserError):
+class BackupError(UserError):
     """A backup step that cannot go on; `problem` says what and why (Chinese / English)."""
 
     def __init__(self, code: Fault, message_zh: str, message_en: str) -> None:
@@ -81,16 +81,16 @@ class BackupFault(UserError):
         return self.problem.code
 
 
-def _tampered(where: str) -> BackupFault:
-    return BackupFault(
+def _tampered(where: str) -> BackupError:
+    return BackupError(
         Fault.TAMPERED,
         f"备份文件已被改动或损坏（{where}）",
         f"the archive was changed or damaged ({where})",
     )
 
 
-def _truncated() -> BackupFault:
-    return BackupFault(Fault.TRUNCATED, "备份文件不完整（被截断）", "the archive is incomplete (truncated)")
+def _truncated() -> BackupError:
+    return BackupError(Fault.TRUNCATED, "备份文件不完整（被截断）", "the archive is incomplete (truncated)")
 
 
 def _body_key(archive_key: bytes, salt: bytes) -> AESGCM:
@@ -106,8 +106,9 @@ def _nonce(index: int) -> bytes:
     return index.to_bytes(12, "big")
 
 
-def seal_file(plain: Path, out: BinaryIO, keyring: KeyringBackend) -> None:
-    """Encrypt the file `plain` into `out` under a fresh archive key wrapped by the keyring's current version."""
+def seal_file(plain: Path, out: BinaryIO, keyring: KeyringBackend) -> int:
+    """Encrypt the file `plain` into `out` under a fresh archive key wrapped by the keyring's current version;
+    return that version."""
     archive_key = AESGCM.generate_key(bit_length=256)
     wrapped = keyring.wrap(archive_key)
     salt = os.urandom(32)
@@ -135,7 +136,7 @@ def seal_file(plain: Path, out: BinaryIO, keyring: KeyringBackend) -> None:
             sealed = body.encrypt(_nonce(index), chunk, _aad(digest, index, final))
             out.write(_FRAME.pack(int(final), len(sealed)) + sealed)
             if final:
-                return
+                return wrapped.version
             chunk, index = following, index + 1
 
 
@@ -151,7 +152,7 @@ def _read_header(source: BinaryIO) -> tuple[bytes, dict[str, object]]:
     if magic != MAGIC:
         if len(magic) < len(MAGIC) and MAGIC.startswith(magic) and magic:
             raise _truncated()
-        raise BackupFault(
+        raise BackupError(
             Fault.NOT_A_BACKUP, "这不是核账备份文件（文件头不符）", "not a hezhang backup (wrong file signature)"
         )
     (length,) = struct.unpack(">I", _read_exact(source, 4))
@@ -165,7 +166,7 @@ def _read_header(source: BinaryIO) -> tuple[bytes, dict[str, object]]:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise _tampered("文件头 / header")
     if header.get("format_version") != FORMAT_VERSION:
-        raise BackupFault(
+        raise BackupError(
             Fault.NOT_A_BACKUP,
             f"不支持的备份格式版本：{header.get('format_version')!r}",
             f"unsupported backup format version: {header.get('format_version')!r}",
@@ -186,14 +187,14 @@ def _unwrap(header: dict[str, object], keyring: KeyringBackend) -> tuple[bytes, 
     try:
         return keyring.unwrap(WrappedKey(version, blob)), salt
     except UnknownKeyVersion:
-        raise BackupFault(
+        raise BackupError(
             Fault.WRONG_KEY,
             f"密钥环中没有加密此备份的第 {version} 版密钥：请使用与备份配套的密钥环（或其备份）",
             f"the keyring holds no key version {version}, which sealed this archive: use the keyring (or the "
             "keyring backup) that goes with it",
         ) from None
     except DecryptError:
-        raise BackupFault(
+        raise BackupError(
             Fault.WRONG_KEY,
             "无法用此密钥环解开备份密钥：密钥环不对，或文件头被改动",
             "the archive key does not unwrap with this keyring: a different keyring, or a changed header",
@@ -201,7 +202,7 @@ def _unwrap(header: dict[str, object], keyring: KeyringBackend) -> tuple[bytes, 
 
 
 def open_chunks(source: BinaryIO, keyring: KeyringBackend) -> Iterator[bytes]:
-    """Yield the plaintext of `source` chunk by chunk; raise `BackupFault` at the first thing that is wrong.
+    """Yield the plaintext of `source` chunk by chunk; raise `BackupError` at the first thing that is wrong.
 
     Nothing is yielded before its chunk authenticated; a caller must still treat the output as untrusted until
     the iterator ends without error (a later chunk may be missing)."""

@@ -15,6 +15,7 @@ from hezhang.domain.problem import Problem
 from hezhang.importers import ImportResult, parse
 from hezhang.importers.result import Kind
 from hezhang.services.errors import UserError
+from hezhang.services.freeze import ensure_not_frozen
 from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
 from hezhang.store.records import JournalImport, StatementImport
@@ -64,6 +65,7 @@ def import_file(
     with store.work([client_id]) as (uow, sealer):
         if uow.clients.get(client_id) is None:
             raise UserError(f"没有这个客户 / no such client: {client_id}")
+        ensure_not_frozen(uow, client_id)
         head_table = statement_imports if kind == "bank" else journal_imports
         files = seal_values(sealer, head_table, client_id, import_id, {"raw_file": data, "file_name": path.name})
         if kind == "bank":

@@ -24,6 +24,7 @@ from hezhang.reconciliation import BalanceReconciliation, OutstandingItem, Outst
 from hezhang.reconciliation.carry import carried_lines
 from hezhang.reports.reconciliation_json import reconciliation_document
 from hezhang.services.errors import UserError
+from hezhang.services.freeze import ensure_not_frozen
 from hezhang.services.outputs import masked_statement
 from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
@@ -86,6 +87,7 @@ def reconcile_period(
 ) -> StoredOutcome:  # fmt: skip
     """Match and reconcile from the store and save the statement as a draft prepared by `actor`."""
     with store.work([client_id]) as (uow, sealer):
+        ensure_not_frozen(uow, client_id)
         account = uow.bank_accounts.get(account_id)
         if account is None or account.client_id != client_id:
             raise UserError(f"没有这个银行账户 / no such bank account for this client: {account_id}")

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def test_migrated_to_head(store_db: StoreDb) -> None:
-    assert migrate.head() == "0001"
+    assert migrate.head() == "0002"
     assert migrate.current(store_db.admin_url) == migrate.head()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from types import ModuleType
 
 from sqlalchemy import LargeBinary
@@ -14,8 +15,8 @@ from hezhang.store.retention import TABLE_ARCHIVE_TYPES
 from hezhang.store.tables import metadata
 
 
-def _initial_migration() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("migration_0001", MIGRATIONS / "versions" / "0001_initial.py")
+def _migration(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -75,8 +76,11 @@ def test_every_table_is_client_scoped_by_a_client_column() -> None:
         assert column == "client_id" or name == "clients"
 
 
-def test_the_first_migration_protects_every_client_scoped_table() -> None:
-    assert client_scoped(metadata) == _initial_migration().CLIENT_SCOPED
+def test_the_migrations_protect_every_client_scoped_table() -> None:
+    protected: dict[str, str] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("[0-9]*.py")):
+        protected |= getattr(_migration(path), "CLIENT_SCOPED", {})
+    assert client_scoped(metadata) == protected
 
 
 def test_kept_records_carry_archive_type_and_retention() -> None:

@@ -51,7 +51,8 @@ class ClientKeyRepository(Repository):
 
     def destroy(self, client_id: UUID) -> int:
         """Crypto-shredding: forget every data key of the client. What was sealed with them is unreadable from
-        now on, in the database and in every backup."""
+        now on in the database and in every backup made after this. A backup made before still holds the key,
+        wrapped by the keyring: it becomes unreadable once that keyring version is retired (see docs/backup.md)."""
         self.scope.check(client_id)
         result = self.connection.execute(
             client_keys.update()

@@ -36,9 +36,7 @@ def upgrade() -> None:
         sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.String(length=64), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["client_id"], ["clients.id"], name=op.f("fk_destruction_requests_client_id_clients")
-        ),
+        sa.ForeignKeyConstraint(["client_id"], ["clients.id"], name=op.f("fk_destruction_requests_client_id_clients")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_destruction_requests")),
     )
     op.create_index(op.f("ix_destruction_requests_client_id"), "destruction_requests", ["client_id"])

@@ -1,0 +1,65 @@
+"""Reconciling a stored client-month of about 10,000 bank lines, on SQLite and PostgreSQL.
+
+    python -m benchmarks.store_reconcile [--lines 10000] [--repeat 3] [--postgres]
+
+The month is generated with ground truth (`samples/client_month.py`), imported through the services (sealed),
+then `services.stored_reconciliation.reconcile_period` reads, opens, matches, reconciles and saves it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.store_import import _database
+from hezhang.config import load_settings
+from hezhang.domain.money import format_fen
+from hezhang.samples.client_month import generate_client_month
+from hezhang.security.keyring import Keyring
+from hezhang.services.clients import add_bank_account, create_client
+from hezhang.services.imports import import_file
+from hezhang.services.store_access import Store
+from hezhang.services.stored_reconciliation import reconcile_period
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    month = generate_client_month(77, lines=args.lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bank_path, journal_path = month.write(folder)
+        url, _ = _database(folder, args.postgres)
+        settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_DATABASE_URL": url})
+        Keyring.create(settings.keyring_path)
+        store = Store(settings)
+        client = create_client(store, "基准客户")
+        account = add_bank_account(store, client, "6222020000000000077", ledger_code=month.account_code)
+        start = time.perf_counter()
+        bank = import_file(store, client, bank_path, "bank", bank_account_id=account)
+        journal = import_file(store, client, journal_path, "journal", account_prefix=month.account_code)
+        imported = time.perf_counter() - start
+        times, balanced = [], True
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            outcome = reconcile_period(
+                store, client, account, month.period, book_opening=format_fen(month.book_opening_fen)
+            )
+            times.append(time.perf_counter() - start)
+            balanced &= outcome.statement.balanced
+        store.engine.dispose()
+    db = "PostgreSQL" if args.postgres else "SQLite"
+    print("| store | bank lines | journal rows | import both s | reconcile median s | balanced |")
+    print("|---|---:|---:|---:|---:|---|")
+    print(f"| {db} | {bank.lines:,} | {journal.lines:,} bank of {len(month.journal):,} | {imported:.2f} | "
+          f"{statistics.median(times):.2f} | {balanced} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

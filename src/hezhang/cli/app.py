@@ -233,6 +233,8 @@ keys_app = typer.Typer(help="密钥 / keys", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 app.add_typer(keys_app, name="keys")
 retention_cmd.register(app)
+match_app = typer.Typer(help="人工确认、拒绝、手工勾对、取消勾对 / decide on matches", no_args_is_help=True)
+app.add_typer(match_app, name="match")
 backup_cmd.register(app)
 app.add_typer(import_app, name="import")
 
@@ -379,6 +381,91 @@ def keys_retire(version: Annotated[int, typer.Argument(help="旧版本号 / old 
 
     retire(open_store(), version)
     console.print(f"已退役 / retired: {version}")
+
+
+def _decided(outcome: object) -> None:
+    statement = getattr(outcome, "statement", None)
+    if statement is not None:
+        state = (
+            "平衡 / balanced" if statement.balanced else f"不平，相差 / differs by {statement.difference_fen / 100:.2f}"
+        )
+        console.print(f"已保存为草稿；调节表{state}；未达账项 {len(statement.items)} 笔 / outstanding items")
+
+
+@match_app.command("confirm")
+@guarded
+def match_confirm(
+    client: Annotated[str, typer.Option("--client")],
+    reconciliation: Annotated[str, typer.Argument()],
+    match_id: Annotated[int, typer.Argument()],
+    by: Annotated[str, typer.Option("--by")],
+) -> None:
+    """确认一条建议勾对 / Confirm a suggestion."""
+    from uuid import UUID
+
+    from hezhang.services.store_access import open_store
+    from hezhang.services.stored_reconciliation import confirm
+
+    _decided(confirm(open_store(), UUID(client), UUID(reconciliation), match_id, by))
+
+
+@match_app.command("reject")
+@guarded
+def match_reject(
+    client: Annotated[str, typer.Option("--client")],
+    reconciliation: Annotated[str, typer.Argument()],
+    match_id: Annotated[int, typer.Argument()],
+    by: Annotated[str, typer.Option("--by")],
+) -> None:
+    """拒绝一条建议勾对 / Reject a suggestion."""
+    from uuid import UUID
+
+    from hezhang.services.store_access import open_store
+    from hezhang.services.stored_reconciliation import reject
+
+    _decided(reject(open_store(), UUID(client), UUID(reconciliation), match_id, by))
+
+
+@match_app.command("manual")
+@guarded
+def match_manual(
+    client: Annotated[str, typer.Option("--client")],
+    reconciliation: Annotated[str, typer.Argument()],
+    bank_rows: Annotated[str, typer.Option("--bank-rows", help="如 3;7")],
+    ledger_rows: Annotated[str, typer.Option("--ledger-rows", help="如 12")],
+    reason: Annotated[str, typer.Option("--reason", help="理由 / why")],
+    by: Annotated[str, typer.Option("--by")],
+) -> None:
+    """手工勾对（须说明理由）/ Match lines by hand (with a reason)."""
+    from uuid import UUID
+
+    from hezhang.services.store_access import open_store
+    from hezhang.services.stored_reconciliation import manual_match
+
+    def rows(text: str) -> list[int]:
+        return [int(x) for x in text.replace(",", ";").split(";") if x.strip()]
+
+    outcome = manual_match(open_store(), UUID(client), UUID(reconciliation), rows(bank_rows), rows(ledger_rows),
+                           reason, by)  # fmt: skip
+    _decided(outcome)
+
+
+@match_app.command("undo")
+@guarded
+def match_undo(
+    client: Annotated[str, typer.Option("--client")],
+    reconciliation: Annotated[str, typer.Argument()],
+    match_id: Annotated[int, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason", help="理由 / why")],
+    by: Annotated[str, typer.Option("--by")],
+) -> None:
+    """取消一条勾对（须说明理由）/ Undo a match (with a reason)."""
+    from uuid import UUID
+
+    from hezhang.services.store_access import open_store
+    from hezhang.services.stored_reconciliation import unmatch
+
+    _decided(unmatch(open_store(), UUID(client), UUID(reconciliation), match_id, reason, by))
 
 
 def main() -> None:

@@ -99,10 +99,10 @@ def _group_rows(groups: list[Group], bank: pl.DataFrame, ledger: pl.DataFrame) -
                 "explanation_en": f"{shape_en} add up to {money}",
             }
         )
-    return pl.DataFrame(rows, schema=_SCHEMA)
+    return pl.DataFrame(rows, schema=MATCH_SCHEMA)
 
 
-_SCHEMA: dict[str, pl.DataType] = {
+MATCH_SCHEMA: dict[str, pl.DataType] = {
     "status": pl.String(),
     "bank_rows": pl.List(pl.Int64()),
     "ledger_rows": pl.List(pl.Int64()),
@@ -183,8 +183,8 @@ def match(
 
 
 def _result(state: _State) -> MatchResult:
-    frames = [f.select(list(_SCHEMA)) for f in state.out if not f.is_empty()]
-    frame = pl.concat(frames) if frames else pl.DataFrame(schema=_SCHEMA)
+    frames = [f.select(list(MATCH_SCHEMA)) for f in state.out if not f.is_empty()]
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=MATCH_SCHEMA)
     free_b, free_l = state.free_b.implode(), state.free_l.implode()
     # Suggestions are for lines left unmatched; drop any that touch an automatic match, and repeats.
     auto = frame.filter(pl.col("status") == "auto")

@@ -8,6 +8,7 @@ and outstanding items (memos and counterparties sealed), and last period's outst
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,10 +17,11 @@ from uuid import UUID
 import polars as pl
 from sqlalchemy import RowMapping, Table
 
-from hezhang.domain.frames import BANK_SCHEMA, LEDGER_SCHEMA, conform, frame_from_records
+from hezhang.domain.frames import BANK_SCHEMA, LEDGER_SCHEMA, frame_from_records
 from hezhang.domain.money import MoneyError, parse_fen
 from hezhang.domain.period import Period
 from hezhang.matching import MatchResult, match
+from hezhang.matching.engine import MATCH_SCHEMA
 from hezhang.reconciliation import BalanceReconciliation, OutstandingItem, OutstandingKind, reconcile
 from hezhang.reconciliation.carry import carried_lines
 from hezhang.reports.reconciliation_json import reconciliation_document
@@ -32,6 +34,7 @@ from hezhang.store.records import Reconciliation
 from hezhang.store.registry import sealed_columns
 from hezhang.store.sealing import seal_values
 from hezhang.store.tables import bank_lines, ledger_lines, new_id, outstanding_items, reconciliations
+from hezhang.store.tables import matches as matches_table
 
 _NEXT = {"draft": "prepared", "prepared": "reviewed", "reviewed": "locked"}
 
@@ -81,51 +84,75 @@ def _carried(
     return items
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    bank: pl.DataFrame
+    ledger: pl.DataFrame
+    context: pl.DataFrame
+    carried: list[OutstandingItem]
+    closing_fen: int | None
+    prefix: str
+    currency: str
+    statement_id: UUID
+    journal_id: UUID
+
+
+def _load(uow: Any, sealer: EnvelopeSealer, client_id: UUID, account_id: UUID, period: Period) -> _Loaded:
+    """The period's lines of the account (newest imports), opened, with last period's items carried in."""
+    ensure_not_frozen(uow, client_id)
+    account = uow.bank_accounts.get(account_id)
+    if account is None or account.client_id != client_id:
+        raise UserError(f"没有这个银行账户 / no such bank account for this client: {account_id}")
+    statements, journals = uow.imports.statements_of(account_id), uow.imports.journals_of(client_id)
+    if not statements or not journals:
+        raise UserError("须先导入对账单和序时账 / import a statement and a journal first")
+
+    def in_period(r: dict[str, Any]) -> bool:
+        return bool(period.start <= r["date"] <= period.end)
+
+    bank = [r for r in _opened(list(uow.imports.statement_lines(statements[0].id)), bank_lines, sealer) if in_period(r)]
+    ledger_all = _opened(list(uow.imports.journal_lines(journals[0].id)), ledger_lines, sealer)
+    prefix = account.ledger_account_code or "1002"
+    own = [r for r in ledger_all if in_period(r) and str(r["account_code"]).startswith(prefix)]
+    vouchers = {(r["date"], r["voucher_no"]) for r in own}
+    context = [r for r in ledger_all if (r["date"], r["voucher_no"]) in vouchers and r not in own]
+    carried = _carried(uow, sealer, client_id, account_id, period)
+    extra_bank, extra_ledger = carried_lines(carried, currency=account.currency, account_code=prefix)
+    bank_frame = pl.concat([frame_from_records(bank, BANK_SCHEMA), frame_from_records(extra_bank, BANK_SCHEMA)])
+    ledger_frame = pl.concat([frame_from_records(own, LEDGER_SCHEMA), frame_from_records(extra_ledger, LEDGER_SCHEMA)])
+    closing = [r["balance"] for r in sorted(bank, key=lambda r: r["row"]) if r["balance"] is not None]
+    return _Loaded(
+        bank_frame, ledger_frame, frame_from_records(context, LEDGER_SCHEMA), carried,
+        closing[-1] if closing else None, prefix, account.currency, statements[0].id, journals[0].id,
+    )  # fmt: skip
+
+
+def _statement(loaded: _Loaded, result: MatchResult, period: Period, opening: int | None) -> BalanceReconciliation:
+    return reconcile(
+        loaded.bank, loaded.ledger, result, account=loaded.prefix, period=period, currency=loaded.currency,
+        book_opening_fen=opening, bank_closing_fen=loaded.closing_fen, carried=loaded.carried,
+    )  # fmt: skip
+
+
 def reconcile_period(
     store: Store, client_id: UUID, account_id: UUID, period: Period, *, actor: str = "system",
     book_opening: str | None = None,
 ) -> StoredOutcome:  # fmt: skip
     """Match and reconcile from the store and save the statement as a draft prepared by `actor`."""
     with store.work([client_id]) as (uow, sealer):
-        ensure_not_frozen(uow, client_id)
-        account = uow.bank_accounts.get(account_id)
-        if account is None or account.client_id != client_id:
-            raise UserError(f"没有这个银行账户 / no such bank account for this client: {account_id}")
-        statements, journals = uow.imports.statements_of(account_id), uow.imports.journals_of(client_id)
-        if not statements or not journals:
-            raise UserError("须先导入对账单和序时账 / import a statement and a journal first")
-        head = statements[0]
-
-        def in_period(r: dict[str, Any]) -> bool:
-            return bool(period.start <= r["date"] <= period.end)
-
-        bank = [r for r in _opened(list(uow.imports.statement_lines(head.id)), bank_lines, sealer) if in_period(r)]
-        ledger_all = _opened(list(uow.imports.journal_lines(journals[0].id)), ledger_lines, sealer)
-        prefix = account.ledger_account_code or "1002"
-        own = [r for r in ledger_all if in_period(r) and str(r["account_code"]).startswith(prefix)]
-        vouchers = {(r["date"], r["voucher_no"]) for r in own}
-        context = [r for r in ledger_all if (r["date"], r["voucher_no"]) in vouchers and r not in own]
-        carried = _carried(uow, sealer, client_id, account_id, period)
-        extra_bank, extra_ledger = carried_lines(carried, currency=account.currency, account_code=prefix)
-        bank_frame = conform(
-            pl.concat([frame_from_records(bank, BANK_SCHEMA), frame_from_records(extra_bank, BANK_SCHEMA)]), BANK_SCHEMA
-        )
-        ledger_frame = pl.concat(
-            [frame_from_records(own, LEDGER_SCHEMA), frame_from_records(extra_ledger, LEDGER_SCHEMA)]
-        )
-        result = match(bank_frame, ledger_frame, context=frame_from_records(context, LEDGER_SCHEMA))
-        closing = [r["balance"] for r in sorted(bank, key=lambda r: r["row"]) if r["balance"] is not None]
-        opening_fen = (
+        loaded = _load(uow, sealer, client_id, account_id, period)
+        result = match(loaded.bank, loaded.ledger, context=loaded.context)
+        opening = (
             _fen(book_opening)
             if book_opening is not None
             else _previous_book_balance(uow, client_id, account_id, period)
         )
-        statement = reconcile(
-            bank_frame, ledger_frame, result, account=prefix, period=period, currency=account.currency,
-            book_opening_fen=opening_fen, bank_closing_fen=closing[-1] if closing else None, carried=carried,
-        )  # fmt: skip
-        rec_id = _save(uow, sealer, client_id, account_id, period, statement, result, actor, head.id, journals[0].id)
-    return StoredOutcome(rec_id, masked_statement(statement), result, len(bank), len(own))
+        statement = _statement(loaded, result, period, opening)
+        rows = [dict(r) for r in result.frame.iter_rows(named=True)]
+        rec_id = _save(uow, sealer, client_id, account_id, period, statement, rows, actor, loaded)
+    bank_count = loaded.bank.filter(pl.col("row") > 0).height
+    ledger_count = loaded.ledger.filter(pl.col("row") > 0).height
+    return StoredOutcome(rec_id, masked_statement(statement), result, bank_count, ledger_count)
 
 
 def _fen(text: str) -> int:
@@ -144,7 +171,8 @@ def _previous_book_balance(uow: Any, client_id: UUID, account_id: UUID, period: 
 
 def _save(
     uow: Any, sealer: EnvelopeSealer, client_id: UUID, account_id: UUID, period: Period,
-    statement: BalanceReconciliation, result: MatchResult, actor: str, statement_id: UUID, journal_id: UUID,
+    statement: BalanceReconciliation, match_rows_in: list[dict[str, Any]], actor: str, loaded: _Loaded,
+    preparer: str | None = None,
 ) -> UUID:  # fmt: skip
     existing = uow.reconciliations.find(client_id, account_id, str(period))
     rec_id = existing.id if existing is not None else new_id()
@@ -153,26 +181,11 @@ def _save(
     private = seal_values(sealer, reconciliations, client_id, rec_id,
                           {"statement_private": json.dumps(full, ensure_ascii=False, default=str)})  # fmt: skip
     record = Reconciliation(
-        client_id=client_id, bank_account_id=account_id, period=str(period), preparer=actor, id=rec_id,
-        statement_import_id=statement_id, journal_import_id=journal_id, statement=public,
+        client_id=client_id, bank_account_id=account_id, period=str(period), preparer=preparer or actor, id=rec_id,
+        statement_import_id=loaded.statement_id, journal_import_id=loaded.journal_id, statement=public,
         **private,  # type: ignore[arg-type]
     )  # fmt: skip
-    match_rows = [
-        {
-            k: r[k]
-            for k in (
-                "match_id",
-                "status",
-                "rule",
-                "confidence",
-                "difference_fen",
-                "bank_rows",
-                "ledger_rows",
-                "evidence",
-            )
-        }
-        for r in result.frame.iter_rows(named=True)
-    ]
+    match_rows = [_match_row(sealer, client_id, r) for r in match_rows_in]
     items = []
     for item in statement.items:
         item_id = new_id()
@@ -184,6 +197,147 @@ def _save(
                       "match_id": item.match_id, "carried": item.carried, "since": item.since or str(period),
                       **sealed})  # fmt: skip
     return uow.reconciliations.save(record, match_rows, items)  # type: ignore[no-any-return]
+
+
+def _match_row(sealer: EnvelopeSealer, client_id: UUID, r: dict[str, Any]) -> dict[str, Any]:
+    keys = ("match_id", "status", "rule", "confidence", "difference_fen", "bank_rows", "ledger_rows", "evidence")
+    row: dict[str, Any] = {k: r.get(k) for k in keys}
+    row["id"] = new_id()
+    row["reason"] = None  # every row has the same keys (one INSERT for many rows)
+    reason = r.get("reason")
+    if reason:
+        row.update(seal_values(sealer, matches_table, client_id, row["id"], {"reason": reason}))
+    return row
+
+
+ACCEPTED = ("auto", "confirmed", "manual")
+
+
+def _result_of(rows: list[dict[str, Any]], loaded: _Loaded) -> MatchResult:
+    """The stored decisions as a match result: accepted matches count as matched, the rest stays open."""
+    accepted = [r for r in rows if r["status"] in ACCEPTED]
+    taken_b = {b for r in accepted for b in r["bank_rows"]}
+    taken_l = {x for r in accepted for x in r["ledger_rows"]}
+    frame = pl.DataFrame(
+        [
+            {
+                "match_id": r["match_id"], "status": "auto" if r["status"] in ACCEPTED else r["status"],
+                "bank_rows": list(r["bank_rows"]), "ledger_rows": list(r["ledger_rows"]), "rule": r["rule"],
+                "confidence": float(r["confidence"] or 0.0), "difference_fen": int(r["difference_fen"] or 0),
+                "evidence": r.get("evidence") or "", "explanation_zh": "", "explanation_en": "",
+            }
+            for r in rows
+        ],
+        schema={"match_id": pl.Int64(), **MATCH_SCHEMA},
+    )  # fmt: skip
+    bank_rows = sorted(b for b in loaded.bank["row"].to_list() if b not in taken_b)
+    ledger_rows = sorted(x for x in loaded.ledger["row"].to_list() if x not in taken_l)
+    return MatchResult(frame=frame, unmatched_bank_rows=tuple(bank_rows), unmatched_ledger_rows=tuple(ledger_rows))
+
+
+def _revise(
+    store: Store, client_id: UUID, reconciliation_id: UUID, actor: str,
+    change: Callable[[list[dict[str, Any]], _Loaded], list[dict[str, Any]]],
+) -> StoredOutcome:  # fmt: skip
+    """Apply a person's decision to the stored matches, recompute the statement, save it as a draft again."""
+    with store.work([client_id]) as (uow, sealer):
+        rec = uow.reconciliations.get(reconciliation_id)
+        if rec is None:
+            raise UserError(f"没有这个调节表 / no such reconciliation: {reconciliation_id}")
+        if rec.status == "locked":
+            raise UserError("调节表已锁定，不能修改 / the reconciliation is locked")
+        period = Period.parse(rec.period)
+        loaded = _load(uow, sealer, client_id, rec.bank_account_id, period)
+        rows = []
+        for r in uow.reconciliations.matches(reconciliation_id):
+            row = dict(r)
+            sealed = row.get("reason")
+            if sealed is not None:
+                row["reason"] = sealer.open(client_id, matches_table.name, "reason", row["id"], bytes(sealed)).decode()
+            rows.append(row)
+        rows = change(rows, loaded)
+        result = _result_of(rows, loaded)
+        opening = (
+            parse_fen(rec.statement["book_opening"]) if rec.statement and rec.statement.get("book_opening") else None
+        )
+        statement = _statement(loaded, result, period, opening)
+        _save(uow, sealer, client_id, rec.bank_account_id, period, statement, rows, actor, loaded, rec.preparer)
+    return StoredOutcome(reconciliation_id, masked_statement(statement), result)
+
+
+def _one(rows: list[dict[str, Any]], match_id: int, statuses: tuple[str, ...]) -> dict[str, Any]:
+    found = [r for r in rows if r["match_id"] == match_id]
+    if not found or found[0]["status"] not in statuses:
+        raise UserError(f"勾对 {match_id} 不存在或状态不是 {'/'.join(statuses)} / match {match_id} is not {statuses}")
+    return found[0]
+
+
+def _free(rows: list[dict[str, Any]], bank: list[int], ledger: list[int]) -> None:
+    accepted = [r for r in rows if r["status"] in ACCEPTED]
+    if {b for r in accepted for b in r["bank_rows"]} & set(bank) or {
+        x for r in accepted for x in r["ledger_rows"]
+    } & set(ledger):
+        raise UserError("有行已在其他勾对中 / a line is already in another match")
+
+
+def confirm(store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, actor: str) -> StoredOutcome:
+    """A person confirms a suggestion: it counts as matched from now on."""
+
+    def change(rows: list[dict[str, Any]], _: _Loaded) -> list[dict[str, Any]]:
+        row = _one(rows, match_id, ("suggested",))
+        _free(rows, row["bank_rows"], row["ledger_rows"])
+        row["status"] = "confirmed"
+        return rows
+
+    return _revise(store, client_id, reconciliation_id, actor, change)
+
+
+def reject(store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, actor: str) -> StoredOutcome:
+    def change(rows: list[dict[str, Any]], _: _Loaded) -> list[dict[str, Any]]:
+        _one(rows, match_id, ("suggested",))["status"] = "rejected"
+        return rows
+
+    return _revise(store, client_id, reconciliation_id, actor, change)
+
+
+def manual_match(
+    store: Store, client_id: UUID, reconciliation_id: UUID, bank_rows: list[int], ledger_rows: list[int],
+    reason: str, actor: str,
+) -> StoredOutcome:  # fmt: skip
+    """A person matches lines by hand, with a reason; the difference (ledger − bank) becomes an item."""
+    if not reason.strip():
+        raise UserError("手工勾对须说明理由 / a manual match needs a reason")
+
+    def change(rows: list[dict[str, Any]], loaded: _Loaded) -> list[dict[str, Any]]:
+        known_b, known_l = set(loaded.bank["row"].to_list()), set(loaded.ledger["row"].to_list())
+        if not bank_rows or not ledger_rows or not set(bank_rows) <= known_b or not set(ledger_rows) <= known_l:
+            raise UserError("行号不存在 / no such bank or ledger row")
+        _free(rows, bank_rows, ledger_rows)
+        signed = pl.when(pl.col("direction") == "in").then(pl.col("amount")).otherwise(-pl.col("amount")).sum()
+        bank_sum = loaded.bank.filter(pl.col("row").is_in(bank_rows)).select(signed).item()
+        ledger_sum = loaded.ledger.filter(pl.col("row").is_in(ledger_rows)).select(signed).item()
+        next_id = max([r["match_id"] for r in rows], default=0) + 1
+        rows.append({"match_id": next_id, "status": "manual", "rule": "manual", "confidence": 1.0,
+                     "difference_fen": int(ledger_sum) - int(bank_sum), "bank_rows": sorted(bank_rows),
+                     "ledger_rows": sorted(ledger_rows), "evidence": "manual", "reason": reason})  # fmt: skip
+        return rows
+
+    return _revise(store, client_id, reconciliation_id, actor, change)
+
+
+def unmatch(
+    store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, reason: str, actor: str
+) -> StoredOutcome:
+    """A person undoes a match, with a reason; its lines are outstanding again."""
+    if not reason.strip():
+        raise UserError("取消勾对须说明理由 / undoing a match needs a reason")
+
+    def change(rows: list[dict[str, Any]], _: _Loaded) -> list[dict[str, Any]]:
+        row = _one(rows, match_id, ACCEPTED)
+        row["status"], row["reason"] = "unmatched", reason
+        return rows
+
+    return _revise(store, client_id, reconciliation_id, actor, change)
 
 
 def advance(store: Store, client_id: UUID, reconciliation_id: UUID, to: str, actor: str) -> str:

@@ -15,7 +15,7 @@ from hezhang.services.clients import add_bank_account, create_client
 from hezhang.services.errors import UserError
 from hezhang.services.imports import import_file
 from hezhang.services.store_access import Store
-from hezhang.services.stored_reconciliation import advance, reconcile_period
+from hezhang.services.stored_reconciliation import advance, confirm, manual_match, reconcile_period, unmatch
 
 if TYPE_CHECKING:
     from integration.conftest import StoreDb
@@ -55,3 +55,37 @@ def test_a_stored_month_reconciles_balances_and_follows_maker_checker(store: Sto
     advance(store, client, outcome.reconciliation_id, "locked", "supervisor:li")
     with pytest.raises(UserError):
         advance(store, client, outcome.reconciliation_id, "reviewed", "supervisor:li")
+
+
+def test_a_person_confirms_rejects_matches_by_hand_and_unmatches(store: Store, tmp_path: Path) -> None:
+    month = generate_client_month(22)
+    bank_path, journal_path = month.write(tmp_path)
+    client = create_client(store, "辛公司")
+    account = add_bank_account(store, client, "6222020000000000022", ledger_code=month.account_code)
+    import_file(store, client, bank_path, "bank", bank_account_id=account)
+    import_file(store, client, journal_path, "journal", account_prefix=month.account_code)
+    opening = format_fen(month.book_opening_fen)
+    first = reconcile_period(store, client, account, month.period, actor="wang", book_opening=opening)
+    rec = first.reconciliation_id
+    auto = first.result.auto[0]
+    # Undo an automatic match: its lines become outstanding, and the statement still balances.
+    undone = unmatch(store, client, rec, auto.match_id, "凭证号录错，待核实", "wang")
+    rows = {i.bank_row for i in undone.statement.items} | {i.ledger_row for i in undone.statement.items}
+    assert set(auto.bank_rows) <= rows and undone.statement.balanced
+    # Match the same lines by hand again, with a reason.
+    bank_rows, ledger_rows = list(auto.bank_rows), list(auto.ledger_rows)
+    redone = manual_match(store, client, rec, bank_rows, ledger_rows, "核对原始凭证后确认", "wang")
+    assert len(redone.statement.items) == len(first.statement.items) and redone.statement.balanced
+    with pytest.raises(UserError, match="another match"):
+        manual_match(store, client, rec, list(auto.bank_rows), list(auto.ledger_rows), "重复", "wang")
+    with pytest.raises(UserError, match="reason"):
+        unmatch(store, client, rec, auto.match_id, " ", "wang")
+    if first.result.suggested:
+        suggestion = first.result.suggested[0]
+        confirmed = confirm(store, client, rec, suggestion.match_id, "wang")
+        assert confirmed.statement.balanced
+    with store.work([client]) as (uow, _):
+        kinds = {r["status"] for r in uow.reconciliations.matches(rec)}
+        assert {"auto", "unmatched", "manual"} <= kinds
+        saved = uow.reconciliations.get(rec)
+        assert saved is not None and saved.status == "draft"

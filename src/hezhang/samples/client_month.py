@@ -374,8 +374,13 @@ class _Month:
         rng, fen = self.rng, 0
         receipt = rng.random() < 0.5
         d, contra = (IN, _AR) if receipt else (OUT, _AP)
-        while not fen or not self.reserve(d, fen):
+        for _ in range(64):  # a round amount, while some are left (a big month uses them all up)
             fen = rng.choice((1, 2, 3, 5, 8, 10, 20, 50)) * rng.choice((100_000, 50_000))
+            if self.reserve(d, fen):
+                break
+        else:
+            while not self.reserve(d, fen := rng.randint(1_000, 900_000) * 100):
+                pass
         first = self.day(0, self.days - 4)
         for p in rng.sample(self.customers if receipt else self.suppliers, 2):
             day = first + timedelta(days=rng.randint(0, 4))
@@ -535,9 +540,10 @@ class _Month:
 
     def rent(self) -> None:
         """Two landlords, the same rent, the same week. Without the payee in the memo nobody can tell them apart."""
-        rng, fen = self.rng, 0
+        rng, fen, tries = self.rng, 0, 0
         while not fen or not self.reserve(OUT, fen):
-            fen = rng.randint(30, 200) * 10_000
+            tries += 1  # round rents first; a big month uses them up, then any whole-yuan amount
+            fen = rng.randint(30, 200) * 10_000 if tries < 64 else rng.randint(3_000, 90_000) * 100
         first, named = self.day(0, self.days - 7), rng.random() < 0.6
         booked, memo = self.later(first, cap=True), rng.choice(("支付房租", f"付{self.m}房租"))
         self.clusters += not named
@@ -552,6 +558,7 @@ class _Month:
     def fees(self, count: int) -> None:
         """Bank fees, booked one by one (same day), once a month (one voucher for all fees up to then), or not yet."""
         rng, seen, banks = self.rng, set[tuple[date, int]](), list[_Bank]()
+        count = min(count, self.days * len(_FEES) // 2)  # each (day, fee) at most once: a big month has room for fewer
         for _ in range(count):
             day, fen = self.day(), rng.choice(_FEES)
             while (day, fen) in seen:  # one by one on the same day with the same amount: interchangeable

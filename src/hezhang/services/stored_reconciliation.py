@@ -115,7 +115,8 @@ def _load(uow: Any, sealer: EnvelopeSealer, client_id: UUID, account_id: UUID, p
     prefix = account.ledger_account_code or "1002"
     own = [r for r in ledger_all if in_period(r) and str(r["account_code"]).startswith(prefix)]
     vouchers = {(r["date"], r["voucher_no"]) for r in own}
-    context = [r for r in ledger_all if (r["date"], r["voucher_no"]) in vouchers and r not in own]
+    own_ids = {r["id"] for r in own}
+    context = [r for r in ledger_all if (r["date"], r["voucher_no"]) in vouchers and r["id"] not in own_ids]
     carried = _carried(uow, sealer, client_id, account_id, period)
     extra_bank, extra_ledger = carried_lines(carried, currency=account.currency, account_code=prefix)
     bank_frame = pl.concat([frame_from_records(bank, BANK_SCHEMA), frame_from_records(extra_bank, BANK_SCHEMA)])

@@ -313,16 +313,17 @@ def _many_to_many(
     if free.is_empty():
         return []
     clusters = (
-        free.join(bank.select(pl.col("row").alias("b_row"), "core"), on="b_row")
-        .group_by("core")
+        free.join(bank.select(pl.col("row").alias("b_row"), "core", "direction"), on="b_row")
+        .group_by("core", "direction")  # amounts add up only within one direction of money
         .agg(pl.col("b_row").unique().sort(), pl.col("l_row").unique().sort())
-        .sort("core")
+        .sort("core", "direction")
     )
     info_b = {r: (a, k, d, p) for r, a, k, d, p in bank.select("row", "amount", "key", "day", "person").iter_rows()}
     info_l = {r: (a, k, d) for r, a, k, d in ledger.select("row", "amount", "key", "day").iter_rows()}
-    people = [r for r, (_, _, _, person) in info_b.items() if person]
+    direction_of = dict(zip(bank["row"].to_list(), bank["direction"].to_list(), strict=True))
     groups: list[Group] = []
-    for _, linked_b, linked_l in clusters.iter_rows():
+    for _, direction, linked_b, linked_l in clusters.iter_rows():
+        people = [r for r, (_, _, _, person) in info_b.items() if person and direction_of[r] == direction]
         b_rows = [r for r in linked_b if r not in used_b][:NM_BANK_CANDIDATES]
         l_rows = [r for r in linked_l if r not in used_l][: settings.group_candidates]
         if not b_rows or len(l_rows) < 2:

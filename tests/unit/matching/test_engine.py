@@ -152,3 +152,21 @@ def test_a_line_is_in_at_most_one_auto_match_and_suggestions_only_touch_free_lin
     for m in result.suggested:
         assert set(m.bank_rows) <= set(result.unmatched_bank_rows)
         assert set(m.ledger_rows) <= set(result.unmatched_ledger_rows)
+
+
+def test_a_group_never_mixes_money_in_and_money_out() -> None:
+    who = "上海开发区世创商贸有限公司"
+    b = bank(
+        {"day": 5, "direction": "in", "amount": 50_000, "counterparty_name": who},
+        {"day": 6, "direction": "out", "amount": 20_000, "counterparty_name": who},
+    )
+    l_ = ledger(
+        {"day": 5, "direction": "in", "amount": 30_000, "memo": "收世创商贸货款1"},
+        {"day": 6, "direction": "in", "amount": 40_000, "memo": "收世创商贸货款2"},
+        {"day": 6, "direction": "out", "amount": 10_000, "memo": "付世创商贸货款"},
+    )
+    result = match(b, l_)
+    assert not result.auto  # 500 in + 200 out is not 300 in + 400 in
+    for m in result.matches:
+        directions = {b.filter(b["row"].is_in(list(m.bank_rows)))["direction"][0]}
+        assert directions == {"in"}

@@ -20,8 +20,9 @@ from sqlalchemy import RowMapping, Table
 from hezhang.domain.frames import BANK_SCHEMA, LEDGER_SCHEMA, frame_from_records
 from hezhang.domain.money import MoneyError, parse_fen
 from hezhang.domain.period import Period
-from hezhang.matching import MatchResult, match
+from hezhang.matching import Aliases, MatchResult, match
 from hezhang.matching.engine import MATCH_SCHEMA
+from hezhang.matching.names import core_names
 from hezhang.reconciliation import BalanceReconciliation, OutstandingItem, OutstandingKind, reconcile
 from hezhang.reconciliation.carry import carried_lines
 from hezhang.reports.reconciliation_json import reconciliation_document
@@ -30,9 +31,10 @@ from hezhang.services.freeze import ensure_not_frozen
 from hezhang.services.outputs import masked_statement
 from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
-from hezhang.store.records import Reconciliation
+from hezhang.store.records import Alias, Reconciliation
 from hezhang.store.registry import sealed_columns
 from hezhang.store.sealing import seal_values
+from hezhang.store.tables import aliases as aliases_table
 from hezhang.store.tables import bank_lines, ledger_lines, new_id, outstanding_items, reconciliations
 from hezhang.store.tables import matches as matches_table
 
@@ -142,7 +144,9 @@ def reconcile_period(
     """Match and reconcile from the store and save the statement as a draft prepared by `actor`."""
     with store.work([client_id]) as (uow, sealer):
         loaded = _load(uow, sealer, client_id, account_id, period)
-        result = match(loaded.bank, loaded.ledger, context=loaded.context)
+        result = match(
+            loaded.bank, loaded.ledger, aliases=stored_aliases(uow, sealer, client_id), context=loaded.context
+        )
         opening = (
             _fen(book_opening)
             if book_opening is not None
@@ -201,7 +205,10 @@ def _save(
 
 
 def _match_row(sealer: EnvelopeSealer, client_id: UUID, r: dict[str, Any]) -> dict[str, Any]:
-    keys = ("match_id", "status", "rule", "confidence", "difference_fen", "bank_rows", "ledger_rows", "evidence")
+    keys = (
+        "match_id", "status", "rule", "confidence", "difference_fen", "bank_rows", "ledger_rows", "evidence",
+        "confirmed_by",
+    )  # fmt: skip
     row: dict[str, Any] = {k: r.get(k) for k in keys}
     row["id"] = new_id()
     row["reason"] = None  # every row has the same keys (one INSERT for many rows)
@@ -239,6 +246,7 @@ def _result_of(rows: list[dict[str, Any]], loaded: _Loaded) -> MatchResult:
 def _revise(
     store: Store, client_id: UUID, reconciliation_id: UUID, actor: str,
     change: Callable[[list[dict[str, Any]], _Loaded], list[dict[str, Any]]],
+    learned: list[tuple[list[int], list[int]]] | None = None,
 ) -> StoredOutcome:  # fmt: skip
     """Apply a person's decision to the stored matches, recompute the statement, save it as a draft again."""
     with store.work([client_id]) as (uow, sealer):
@@ -257,6 +265,8 @@ def _revise(
                 row["reason"] = sealer.open(client_id, matches_table.name, "reason", row["id"], bytes(sealed)).decode()
             rows.append(row)
         rows = change(rows, loaded)
+        for bank_rows, ledger_rows in learned or []:
+            learn_alias(uow, sealer, client_id, loaded, bank_rows, ledger_rows, actor)
         result = _result_of(rows, loaded)
         opening = (
             parse_fen(rec.statement["book_opening"]) if rec.statement and rec.statement.get("book_opening") else None
@@ -284,13 +294,16 @@ def _free(rows: list[dict[str, Any]], bank: list[int], ledger: list[int]) -> Non
 def confirm(store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, actor: str) -> StoredOutcome:
     """A person confirms a suggestion: it counts as matched from now on."""
 
+    learned: list[tuple[list[int], list[int]]] = []
+
     def change(rows: list[dict[str, Any]], _: _Loaded) -> list[dict[str, Any]]:
         row = _one(rows, match_id, ("suggested",))
         _free(rows, row["bank_rows"], row["ledger_rows"])
-        row["status"] = "confirmed"
+        row["status"], row["confirmed_by"] = "confirmed", actor
+        learned.append((row["bank_rows"], row["ledger_rows"]))
         return rows
 
-    return _revise(store, client_id, reconciliation_id, actor, change)
+    return _revise(store, client_id, reconciliation_id, actor, change, learned)
 
 
 def reject(store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, actor: str) -> StoredOutcome:
@@ -308,6 +321,7 @@ def manual_match(
     """A person matches lines by hand, with a reason; the difference (ledger − bank) becomes an item."""
     if not reason.strip():
         raise UserError("手工勾对须说明理由 / a manual match needs a reason")
+    learned: list[tuple[list[int], list[int]]] = []
 
     def change(rows: list[dict[str, Any]], loaded: _Loaded) -> list[dict[str, Any]]:
         known_b, known_l = set(loaded.bank["row"].to_list()), set(loaded.ledger["row"].to_list())
@@ -320,10 +334,12 @@ def manual_match(
         next_id = max([r["match_id"] for r in rows], default=0) + 1
         rows.append({"match_id": next_id, "status": "manual", "rule": "manual", "confidence": 1.0,
                      "difference_fen": int(ledger_sum) - int(bank_sum), "bank_rows": sorted(bank_rows),
-                     "ledger_rows": sorted(ledger_rows), "evidence": "manual", "reason": reason})  # fmt: skip
+                     "ledger_rows": sorted(ledger_rows), "evidence": "manual", "reason": reason,
+                     "confirmed_by": actor})  # fmt: skip
+        learned.append((bank_rows, ledger_rows))
         return rows
 
-    return _revise(store, client_id, reconciliation_id, actor, change)
+    return _revise(store, client_id, reconciliation_id, actor, change, learned)
 
 
 def unmatch(
@@ -339,6 +355,41 @@ def unmatch(
         return rows
 
     return _revise(store, client_id, reconciliation_id, actor, change)
+
+
+def stored_aliases(uow: Any, sealer: EnvelopeSealer, client_id: UUID) -> Aliases:
+    """The client's learned aliases, opened for matching."""
+    found = Aliases()
+    for a in uow.aliases.list(client_id):
+        core = sealer.open(client_id, aliases_table.name, "core_name", a.id, a.core_name).decode()
+        alias = None if a.alias is None else sealer.open(client_id, aliases_table.name, "alias", a.id, a.alias).decode()
+        if alias:
+            found.name_aliases.setdefault(core, set()).add(alias)
+        if a.payee_account:
+            found.payee_accounts[core] = a.payee_account
+    return found
+
+
+def learn_alias(
+    uow: Any, sealer: EnvelopeSealer, client_id: UUID, loaded: _Loaded, bank_rows: list[int], ledger_rows: list[int],
+    actor: str,
+) -> None:  # fmt: skip
+    """What a person's one-to-one decision teaches (counterparty -> how the books write it), kept sealed."""
+    if len(bank_rows) != 1 or len(ledger_rows) != 1:
+        return
+    name = loaded.bank.filter(pl.col("row") == bank_rows[0])["counterparty_name"].to_list()
+    ledger = loaded.ledger.filter(pl.col("row") == ledger_rows[0]).select("memo", "contra_accounts").rows()
+    if not name or not name[0] or not ledger:
+        return
+    (core,) = core_names([name[0]])
+    learned = Aliases()
+    learned.learn(core, ledger[0][0], (ledger[0][1] or "").split(";")[0] or None)
+    known = stored_aliases(uow, sealer, client_id)
+    for alias in learned.aliases_of(core or "") - known.aliases_of(core or ""):
+        alias_id = new_id()
+        sealed = seal_values(sealer, aliases_table, client_id, alias_id, {"core_name": core, "alias": alias})
+        uow.aliases.add(Alias(client_id=client_id, id=alias_id, payee_account=learned.payee_accounts.get(core or ""),
+                              confirmed_by=actor, **sealed))  # type: ignore[arg-type]  # fmt: skip
 
 
 def advance(store: Store, client_id: UUID, reconciliation_id: UUID, to: str, actor: str) -> str:

@@ -89,3 +89,42 @@ def test_a_person_confirms_rejects_matches_by_hand_and_unmatches(store: Store, t
         assert {"auto", "unmatched", "manual"} <= kinds
         saved = uow.reconciliations.get(rec)
         assert saved is not None and saved.status == "draft"
+
+
+def test_a_confirmed_suggestion_is_learned_and_next_month_matches_by_itself(store: Store, tmp_path: Path) -> None:
+    from datetime import date
+
+    from hezhang.domain.lines import BankLine, Direction, LedgerLine
+    from hezhang.domain.money import Money
+    from hezhang.domain.period import Period
+    from hezhang.samples.bank_exports import render_standard_csv
+    from hezhang.samples.journal import render_standard_journal
+
+    payers = (("上海开发区世创商贸有限公司", "收SC货款"), ("北京恒达科技股份有限公司", "收HD货款"))
+    client = create_client(store, "壬公司")
+    account = add_bank_account(store, client, "6222020000000000023", ledger_code="100201")
+
+    def month(m: int) -> Period:
+        day = date(2026, m, 5)
+        bank = [BankLine(row=i, date=day, direction=Direction.IN, amount=Money(500_000), counterparty_name=n)
+                for i, (n, _) in enumerate(payers, start=1)]  # fmt: skip
+        book: list[LedgerLine] = []
+        for k, (_, memo) in enumerate(reversed(payers), start=1):
+            for code, d in (("100201", Direction.IN), ("1122", Direction.OUT)):
+                book.append(LedgerLine(row=len(book) + 1, date=day, voucher_no=f"记-{m}{k:03d}", account_code=code,
+                                       account_name="银行存款" if code == "100201" else "应收账款", direction=d,
+                                       amount=Money(500_000), memo=memo))  # fmt: skip
+        (tmp_path / f"b{m}.csv").write_bytes(render_standard_csv(bank))
+        (tmp_path / f"j{m}.csv").write_bytes(render_standard_journal(book))
+        import_file(store, client, tmp_path / f"b{m}.csv", "bank", bank_account_id=account)
+        import_file(store, client, tmp_path / f"j{m}.csv", "journal", account_prefix="100201")
+        return Period.month(2026, m)
+
+    october = reconcile_period(store, client, account, month(10), actor="wang", book_opening="0.00")
+    assert not october.result.auto  # nothing tells the two payers apart yet
+    right = {((1,), (3,)), ((2,), (1,))}
+    for m in october.result.suggested:
+        if (m.bank_rows, m.ledger_rows) in right:
+            confirm(store, client, october.reconciliation_id, m.match_id, "wang")
+    november = reconcile_period(store, client, account, month(11), actor="wang")
+    assert {(m.bank_rows, m.ledger_rows) for m in november.result.auto} == right

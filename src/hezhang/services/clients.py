@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -9,7 +10,9 @@ from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import ValidationError
 
 from hezhang.privacy.masks import mask_account, mask_email, mask_mobile, mask_person_name
+from hezhang.security.errors import DecryptError
 from hezhang.services.errors import UserError
+from hezhang.services.sealer import MissingDataKeyError
 from hezhang.services.store_access import Store
 from hezhang.store.records import BankAccount, Client
 from hezhang.store.sealing import seal_values
@@ -18,6 +21,10 @@ from hezhang.store.tables import bank_accounts, clients, new_id
 
 class ClientInputError(UserError, ValueError):
     """Input a client cannot be created with; the message says which field and why (Chinese / English)."""
+
+
+#: Shown for a value whose key is gone (crypto-shredded) or not in this keyring.
+UNREADABLE = "（无法解密 / unreadable）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,39 +74,62 @@ def create_client(
 
 
 def list_clients(store: Store, allowed: list[UUID] | None = None) -> list[ClientView]:
-    """Clients as shown to staff: contacts masked. `allowed` None means every client (the system actor)."""
+    """Clients as shown to staff: contacts masked. `allowed` None means every client (the system actor);
+    then a client whose key is gone (crypto-shredded, offboarded) is listed with its contacts unreadable,
+    while naming such a client in `allowed` raises `MissingDataKeyError`."""
     ids = allowed if allowed is not None else all_client_ids(store)
+    tolerant = allowed is None
     views = []
     with store.work(ids) as (uow, sealer):
         for c in uow.clients.list():
 
             def shown(column: str, value: bytes | None, c: Client = c) -> str | None:
-                return None if value is None else sealer.open(c.id, "clients", column, c.id, value).decode()
+                if value is None:
+                    return None
+                try:
+                    return sealer.open(c.id, "clients", column, c.id, value).decode()
+                except (MissingDataKeyError, DecryptError):  # shredded, or sealed under another keyring
+                    if not tolerant:
+                        raise
+                    return UNREADABLE
 
             views.append(
                 ClientView(
                     c.id,
                     c.name,
                     c.uscc,
-                    mask_person_name(shown("contact_name", c.contact_name)),
-                    mask_mobile(shown("contact_phone", c.contact_phone)),
-                    mask_email(shown("contact_email", c.contact_email)),
+                    _masked(mask_person_name, shown("contact_name", c.contact_name)),
+                    _masked(mask_mobile, shown("contact_phone", c.contact_phone)),
+                    _masked(mask_email, shown("contact_email", c.contact_email)),
                     c.status,
                 )
             )
     return views
 
 
+def _masked(mask: Callable[[str | None], str | None], value: str | None) -> str | None:
+    return value if value == UNREADABLE else mask(value)
+
+
 def all_client_ids(store: Store) -> list[UUID]:
-    """The system actor sees every client (the CLI acts as it until identity lands)."""
+    """The ids of every client, for the system actor (the CLI acts as it until identity lands).
+
+    On PostgreSQL the application role sees no client it is not allowed, so the ids (S0, nothing else) are
+    read with the administrator's URL (`HEZHANG_ADMIN_DATABASE_URL`, the role that runs the migrations).
+    """
     from sqlalchemy import select
 
-    with store.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            raise PermissionError(
-                "在 PostgreSQL 上须指定客户 / on PostgreSQL name the client: row-level security applies"
-            )
-        return [row[0] for row in connection.execute(select(clients.c.id))]
+    from hezhang.store.engine import make_engine
+
+    if store.settings.embedded:
+        with store.engine.connect() as connection:
+            return [row[0] for row in connection.execute(select(clients.c.id))]
+    admin = make_engine(store.settings.admin_database_url)
+    try:
+        with admin.connect() as connection:
+            return [row[0] for row in connection.execute(select(clients.c.id))]
+    finally:
+        admin.dispose()
 
 
 def add_bank_account(

@@ -16,7 +16,7 @@ from hezhang.samples.journal import generate_journal, render_standard_journal
 from hezhang.samples.statements import generate_bank_lines
 from hezhang.security.errors import DecryptError
 from hezhang.security.keyring import Keyring
-from hezhang.services.clients import ClientInputError, add_bank_account, create_client, list_clients
+from hezhang.services.clients import UNREADABLE, ClientInputError, add_bank_account, create_client, list_clients
 from hezhang.services.imports import import_file
 from hezhang.services.sealer import MissingDataKeyError
 from hezhang.services.store_access import Store
@@ -122,3 +122,19 @@ def test_destroying_a_clients_key_makes_its_data_unreadable_and_leaves_others_al
         assert row is not None and row.contact_name is not None
         with pytest.raises(DecryptError):
             sealer.open(kept, clients.name, "contact_phone", kept, row.contact_name)
+
+
+def test_the_system_actor_lists_every_client_on_both_databases(store_db: StoreDb, tmp_path: Path) -> None:
+    settings = load_settings(
+        {"HEZHANG_DATA_DIR": str(tmp_path), "HEZHANG_DATABASE_URL": store_db.url,
+         "HEZHANG_ADMIN_DATABASE_URL": store_db.admin_url}
+    )  # fmt: skip
+    Keyring.create(settings.keyring_path)
+    store = Store(settings)
+    made = {create_client(store, "癸公司"), create_client(store, "子公司")}
+    gone = create_client(store, "丑公司", contact_phone="13912345670")
+    with store.work([gone]) as (uow, _):
+        uow.keys.destroy(gone)
+    listed = {c.id: c for c in list_clients(store)}
+    assert made | {gone} <= set(listed)
+    assert listed[gone].contact_phone == UNREADABLE  # listed, never opened: its key is gone

@@ -1,1 +1,1 @@
-"""Keys, encryption, blind indexes (and, later, identity and the policy decision point)."""
+"""Keys, encryption and blind indexes; passwords, TOTP, lockout and sessions (the policy decision point follows)."""

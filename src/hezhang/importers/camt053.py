@@ -23,7 +23,6 @@ account are concatenated; each must satisfy opening + credits - debits = closing
 
 from __future__ import annotations
 
-import itertools
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
@@ -39,7 +38,7 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, several_accounts, totals_disagree
+from hezhang.importers.report import Report, check_accounts_and_currency, check_statement_chain, totals_disagree
 from hezhang.importers.result import ImportResult, StatementMeta
 
 _ROOT = re.compile(r"<(?:[\w.-]+:)?BkToCstmrStmt[\s>]")
@@ -295,27 +294,10 @@ def _combine(statements: list[_Statement], report: _Report, encoding: str) -> Im
     """The statements of one account, concatenated in file order; each statement's totals checked."""
     accounts = list(dict.fromkeys(s.account for s in statements if s.account))
     currencies = list(dict.fromkeys(c for s in statements for c in s.currencies))
-    if len(accounts) > 1:
-        report.notice(
-            *several_accounts(accounts),
-            column="Acct",
-        )
-    if len(currencies) > 1:
-        report.error(
-            f"一个文件只能含一种币种，此文件含有：{'、'.join(currencies)}",
-            f"one file must hold one currency; this one holds {', '.join(currencies)}",
-            column="Ccy",
-        )
+    check_accounts_and_currency(report, accounts, currencies, account_column="Acct", currency_column="Ccy")
     for s in statements:
         _check_totals(s, report)
-    for before, after in itertools.pairwise(statements):
-        if before.closing is not None and after.opening is not None and before.closing != after.opening:
-            report.notice(
-                f"对账单 {after.number} 的期初余额 {format_fen(after.opening)} 不等于上一张的期末余额 "
-                f"{format_fen(before.closing)}，可能缺少对账单",
-                f"statement {after.number} opens at {format_fen(after.opening)} but the one before closed "
-                f"at {format_fen(before.closing)}: a statement may be missing",
-            )
+    check_statement_chain(report, [(s.number, s.opening, s.closing) for s in statements])
     records = [r for s in statements for r in s.records]
     currency = currencies[0] if currencies else None
     periods = [s.period for s in statements if s.period is not None]

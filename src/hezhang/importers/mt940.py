@@ -23,7 +23,6 @@ is information to the account owner, not part of the last line: it is left out.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -40,7 +39,7 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, several_accounts, several_currencies, totals_disagree
+from hezhang.importers.report import Report, check_accounts_and_currency, check_statement_chain, totals_disagree
 from hezhang.importers.result import ImportResult, StatementMeta
 from hezhang.importers.text import DecodeError, decode
 
@@ -289,27 +288,14 @@ def _combine(statements: list[_Statement], report: Report, encoding: str) -> Imp
     """The statements of one account, concatenated in file order; each statement's totals checked."""
     accounts = list(dict.fromkeys(s.account for s in statements if s.account))
     currencies = list(dict.fromkeys(s.currency for s in statements if s.currency))
-    if len(accounts) > 1:
-        report.notice(
-            *several_accounts(accounts),
-            column=":25:",
-        )
-    if len(currencies) > 1:
-        report.error(*several_currencies(currencies))
+    check_accounts_and_currency(report, accounts, currencies, account_column=":25:", currency_column=None)
     records = [r for s in statements for r in s.records]
     if records and not currencies:
         report.error("没有余额（:60F:/:62F:），无法确定币种", "no balance (:60F:/:62F:) gives the currency")
     for s in statements:
         if s.read:
             _check_totals(s, report)
-    for before, after in itertools.pairwise(statements):
-        if before.closing is not None and after.opening is not None and before.closing != after.opening:
-            report.notice(
-                f"对账单 {after.number} 的期初余额 {format_fen(after.opening)} 不等于上一张的期末余额 "
-                f"{format_fen(before.closing)}，可能缺少对账单",
-                f"statement {after.number} opens at {format_fen(after.opening)} but the one before closed at "
-                f"{format_fen(before.closing)}: a statement may be missing",
-            )
+    check_statement_chain(report, [(s.number, s.opening, s.closing) for s in statements])
     currency = currencies[0] if currencies else None
     days = [r["date"] for r in records] or [d for s in statements for d in s.dates]
     meta = StatementMeta(

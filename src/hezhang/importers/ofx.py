@@ -37,7 +37,7 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, several_accounts
+from hezhang.importers.report import Report, check_accounts_and_currency
 from hezhang.importers.result import ImportResult, StatementMeta
 
 _SNIFF = re.compile(r"OFXHEADER\s*[:=]|<OFX>", re.IGNORECASE)
@@ -107,17 +107,7 @@ def parse(data: bytes, filename: str) -> ImportResult:
         closing = Money(balance, currency or "CNY") if balance is not None else None
     good = [r for r in records if r]
     accounts, currencies = list(dict.fromkeys(accounts)), list(dict.fromkeys(currencies))
-    if len(accounts) > 1:
-        report.notice(
-            *several_accounts(accounts),
-            column="ACCTID",
-        )
-    if len(currencies) > 1:
-        report.error(
-            f"一个文件只能含一种币种，此文件含有：{'、'.join(currencies)}",
-            f"one file must hold one currency; this one holds {', '.join(currencies)}",
-            column="CURDEF",
-        )
+    check_accounts_and_currency(report, accounts, currencies, account_column="ACCTID", currency_column="CURDEF")
     if good and not currencies:
         report.error("没有 CURDEF，无法确定币种", "no CURDEF gives the currency", column="CURDEF")
     meta = StatementMeta(

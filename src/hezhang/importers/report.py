@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from hezhang.domain.money import format_fen
@@ -59,3 +60,26 @@ def several_currencies(currencies: list[str]) -> tuple[str, str]:
         f"一个文件只能含一种币种，此文件含有：{'、'.join(currencies)}",
         f"one file must hold one currency; this one holds {', '.join(currencies)}",
     )
+
+
+def check_accounts_and_currency(
+    report: Report, accounts: list[str], currencies: list[str], *, account_column: str, currency_column: str | None
+) -> None:
+    """Several accounts: a notice (each line keeps its own). Several currencies: a problem (amounts of different
+    currencies cannot be added up)."""
+    if len(accounts) > 1:
+        report.notice(*several_accounts(accounts), column=account_column)
+    if len(currencies) > 1:
+        report.error(*several_currencies(currencies), column=currency_column)
+
+
+def check_statement_chain(report: Report, statements: list[tuple[str, int | None, int | None]]) -> None:
+    """(number, opening, closing) of consecutive statements: each should open where the one before closed."""
+    for (_, _, closed), (number, opened, _) in itertools.pairwise(statements):
+        if closed is not None and opened is not None and closed != opened:
+            report.notice(
+                f"对账单 {number} 的期初余额 {format_fen(opened)} 不等于上一张的期末余额 "
+                f"{format_fen(closed)}，可能缺少对账单",
+                f"statement {number} opens at {format_fen(opened)} but the one before closed at {format_fen(closed)}: "
+                "a statement may be missing",
+            )

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from hezhang.cli import backup_cmd, retention_cmd
+from hezhang.cli import backup_cmd, retention_cmd, store_cmd
+from hezhang.cli.console import console
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.summary import print_summary
 
@@ -19,7 +19,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
 
 
 class FileKind(StrEnum):
@@ -225,247 +224,9 @@ def demo(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-client_app = typer.Typer(help="客户 / clients", no_args_is_help=True)
-import_app = typer.Typer(
-    help="导入对账单或序时账到库 / import a statement or a journal into the store", no_args_is_help=True
-)
-keys_app = typer.Typer(help="密钥 / keys", no_args_is_help=True)
-app.add_typer(client_app, name="client")
-app.add_typer(keys_app, name="keys")
 retention_cmd.register(app)
-match_app = typer.Typer(help="人工确认、拒绝、手工勾对、取消勾对 / decide on matches", no_args_is_help=True)
-app.add_typer(match_app, name="match")
 backup_cmd.register(app)
-app.add_typer(import_app, name="import")
-
-
-@app.command()
-@guarded
-def init() -> None:
-    """初始化本地库与密钥环 / Create the store and the local keyring (embedded default: SQLite)."""
-    from hezhang.services.store_access import initialize
-
-    store, created = initialize()
-    console.print(f"库 / store: {store.settings.database_url}")
-    if created:
-        console.print(
-            f"[yellow]已新建密钥环 / new keyring:[/yellow] {store.settings.keyring_path} — "
-            "请另行备份，丢失则数据无法解密 / back it up separately: without it nothing can be decrypted"
-        )
-
-
-@client_app.command("add")
-@guarded
-def client_add(
-    name: Annotated[str, typer.Argument(help="客户名称 / client name")],
-    uscc: Annotated[str | None, typer.Option("--uscc", help="统一社会信用代码")] = None,
-    contact: Annotated[str | None, typer.Option("--contact", help="联系人 / contact person")] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="联系电话 / phone")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="电子邮箱 / e-mail")] = None,
-) -> None:
-    """新增客户（生成该客户专属数据密钥）/ Add a client with its own data key."""
-    from hezhang.services.clients import create_client
-    from hezhang.services.store_access import open_store
-
-    client_id = create_client(open_store(), name, uscc, contact, phone, email)
-    console.print(f"已新增客户 / client added: {client_id}")
-
-
-@client_app.command("list")
-@guarded
-def client_list() -> None:
-    """列出客户（联系人信息已脱敏）/ List clients (contacts masked)."""
-    from rich.table import Table
-
-    from hezhang.services.clients import list_clients
-    from hezhang.services.store_access import open_store
-
-    table = Table("id", "名称 / name", "统一社会信用代码", "联系人", "电话", "邮箱", "状态")
-    for c in list_clients(open_store()):
-        table.add_row(str(c.id), c.name, c.uscc or "", c.contact_name or "", c.contact_phone or "",
-                      c.contact_email or "", c.status)  # fmt: skip
-    console.print(table)
-
-
-@client_app.command("account")
-@guarded
-def client_account(
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
-    number: Annotated[str, typer.Argument(help="银行账号 / account number")],
-    bank: Annotated[str | None, typer.Option("--bank", help="开户行 / bank")] = None,
-    ledger_code: Annotated[str | None, typer.Option("--ledger-code", help="科目代码, e.g. 100201")] = None,
-) -> None:
-    """为客户登记银行账户 / Register a client's bank account."""
-    from uuid import UUID
-
-    from hezhang.services.clients import add_bank_account
-    from hezhang.services.store_access import open_store
-
-    account_id = add_bank_account(open_store(), UUID(client), number, bank_name=bank, ledger_code=ledger_code)
-    console.print(f"已登记银行账户 / bank account added: {account_id}")
-
-
-def _import(client: str, file: Path, kind: str, account: str | None, prefix: str) -> None:
-    from uuid import UUID
-
-    from hezhang.services.imports import import_file
-    from hezhang.services.store_access import open_store
-
-    outcome = import_file(
-        open_store(), UUID(client), file, "bank" if kind == "bank" else "journal",
-        bank_account_id=UUID(account) if account else None, account_prefix=prefix,
-    )  # fmt: skip
-    if outcome.problems:
-        for p in outcome.problems[:50]:
-            console.print(f"[red]✗[/red] {p}")
-        console.print(
-            f"文件被拒绝，未导入任何内容 / the file was refused whole; nothing was stored ({len(outcome.problems)})"
-        )
-        raise typer.Exit(EXIT_PROBLEMS)
-    console.print(f"已导入 / imported {outcome.lines:,} 行 / lines: {outcome.import_id}")
-
-
-@import_app.command("bank")
-@guarded
-def import_bank(
-    client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
-    account: Annotated[str, typer.Option("--account", help="银行账户 id / bank account id")],
-    file: Annotated[Path, typer.Argument(help="对账单文件 / statement file")],
-) -> None:
-    """导入银行对账单（原文件与个人信息加密保存）/ Import a bank statement (raw file and personal data sealed)."""
-    _import(client, file, "bank", account, "1002")
-
-
-@import_app.command("journal")
-@guarded
-def import_journal(
-    client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
-    file: Annotated[Path, typer.Argument(help="序时账文件 / journal file")],
-    prefix: Annotated[str, typer.Option("--account", help="银行存款科目代码前缀")] = "1002",
-) -> None:
-    """导入序时账 / Import a journal."""
-    _import(client, file, "journal", None, prefix)
-
-
-@keys_app.command("rotate")
-@guarded
-def keys_rotate() -> None:
-    """新增密钥环版本并设为当前 / Add a keyring version and make it current."""
-    from hezhang.services.keys import rotate
-    from hezhang.services.store_access import open_store
-
-    console.print(f"当前密钥版本 / current key version: {rotate(open_store())}")
-
-
-@keys_app.command("rewrap")
-@guarded
-def keys_rewrap() -> None:
-    """把所有客户数据密钥改用当前版本包裹 / Rewrap every client data key with the current version."""
-    from hezhang.services.keys import rewrap
-    from hezhang.services.store_access import open_store
-
-    outcome = rewrap(open_store())
-    console.print(f"已重新包裹 / rewrapped: {outcome.rewrapped}；当前版本 / current: {outcome.current_version}")
-    if outcome.left_on_old_versions:
-        console.print(f"[red]仍在旧版本 / still on old versions: {outcome.left_on_old_versions}[/red]")
-        raise typer.Exit(EXIT_PROBLEMS)
-    console.print("旧版本上已无数据密钥，可以退役 / no data key remains on an old version; old versions can be retired")
-
-
-@keys_app.command("retire")
-@guarded
-def keys_retire(version: Annotated[int, typer.Argument(help="旧版本号 / old version")]) -> None:
-    """退役旧密钥版本（须已无数据密钥使用）/ Retire an old key version (none may still use it)."""
-    from hezhang.services.keys import retire
-    from hezhang.services.store_access import open_store
-
-    retire(open_store(), version)
-    console.print(f"已退役 / retired: {version}")
-
-
-def _decided(outcome: object) -> None:
-    statement = getattr(outcome, "statement", None)
-    if statement is not None:
-        state = (
-            "平衡 / balanced" if statement.balanced else f"不平，相差 / differs by {statement.difference_fen / 100:.2f}"
-        )
-        console.print(f"已保存为草稿；调节表{state}；未达账项 {len(statement.items)} 笔 / outstanding items")
-
-
-@match_app.command("confirm")
-@guarded
-def match_confirm(
-    client: Annotated[str, typer.Option("--client")],
-    reconciliation: Annotated[str, typer.Argument()],
-    match_id: Annotated[int, typer.Argument()],
-    by: Annotated[str, typer.Option("--by")],
-) -> None:
-    """确认一条建议勾对 / Confirm a suggestion."""
-    from uuid import UUID
-
-    from hezhang.services.store_access import open_store
-    from hezhang.services.stored_reconciliation import confirm
-
-    _decided(confirm(open_store(), UUID(client), UUID(reconciliation), match_id, by))
-
-
-@match_app.command("reject")
-@guarded
-def match_reject(
-    client: Annotated[str, typer.Option("--client")],
-    reconciliation: Annotated[str, typer.Argument()],
-    match_id: Annotated[int, typer.Argument()],
-    by: Annotated[str, typer.Option("--by")],
-) -> None:
-    """拒绝一条建议勾对 / Reject a suggestion."""
-    from uuid import UUID
-
-    from hezhang.services.store_access import open_store
-    from hezhang.services.stored_reconciliation import reject
-
-    _decided(reject(open_store(), UUID(client), UUID(reconciliation), match_id, by))
-
-
-@match_app.command("manual")
-@guarded
-def match_manual(
-    client: Annotated[str, typer.Option("--client")],
-    reconciliation: Annotated[str, typer.Argument()],
-    bank_rows: Annotated[str, typer.Option("--bank-rows", help="如 3;7")],
-    ledger_rows: Annotated[str, typer.Option("--ledger-rows", help="如 12")],
-    reason: Annotated[str, typer.Option("--reason", help="理由 / why")],
-    by: Annotated[str, typer.Option("--by")],
-) -> None:
-    """手工勾对（须说明理由）/ Match lines by hand (with a reason)."""
-    from uuid import UUID
-
-    from hezhang.services.store_access import open_store
-    from hezhang.services.stored_reconciliation import manual_match
-
-    def rows(text: str) -> list[int]:
-        return [int(x) for x in text.replace(",", ";").split(";") if x.strip()]
-
-    outcome = manual_match(open_store(), UUID(client), UUID(reconciliation), rows(bank_rows), rows(ledger_rows),
-                           reason, by)  # fmt: skip
-    _decided(outcome)
-
-
-@match_app.command("undo")
-@guarded
-def match_undo(
-    client: Annotated[str, typer.Option("--client")],
-    reconciliation: Annotated[str, typer.Argument()],
-    match_id: Annotated[int, typer.Argument()],
-    reason: Annotated[str, typer.Option("--reason", help="理由 / why")],
-    by: Annotated[str, typer.Option("--by")],
-) -> None:
-    """取消一条勾对（须说明理由）/ Undo a match (with a reason)."""
-    from uuid import UUID
-
-    from hezhang.services.store_access import open_store
-    from hezhang.services.stored_reconciliation import unmatch
-
-    _decided(unmatch(open_store(), UUID(client), UUID(reconciliation), match_id, reason, by))
+store_cmd.register(app)
 
 
 def main() -> None:

@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from hezhang.cli.console import console
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
-
-console = Console()
 
 
 def register(app: typer.Typer) -> None:

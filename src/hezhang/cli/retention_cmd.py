@@ -9,15 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
-from rich.console import Console
 
+from hezhang.cli.console import console
 from hezhang.cli.errors import guarded
 from hezhang.services.errors import UserError
 
 if TYPE_CHECKING:
     from hezhang.services.store_access import Store
 
-console = Console()
 retention_app = typer.Typer(help="会计档案保管与销毁 / retention and destruction of records", no_args_is_help=True)
 freeze_app = typer.Typer(
     help="客户删除请求（保存期内冻结）/ a client's deletion request (frozen)", no_args_is_help=True

@@ -181,8 +181,8 @@ def match_confirm(
     """确认一条建议勾对 / Confirm a suggestion."""
     from uuid import UUID
 
+    from hezhang.services.match_decisions import confirm
     from hezhang.services.store_access import open_store
-    from hezhang.services.stored_reconciliation import confirm
 
     _decided(confirm(open_store(), UUID(client), UUID(reconciliation), match_id, by))
 
@@ -198,8 +198,8 @@ def match_reject(
     """拒绝一条建议勾对 / Reject a suggestion."""
     from uuid import UUID
 
+    from hezhang.services.match_decisions import reject
     from hezhang.services.store_access import open_store
-    from hezhang.services.stored_reconciliation import reject
 
     _decided(reject(open_store(), UUID(client), UUID(reconciliation), match_id, by))
 
@@ -217,8 +217,8 @@ def match_manual(
     """手工勾对（须说明理由）/ Match lines by hand (with a reason)."""
     from uuid import UUID
 
+    from hezhang.services.match_decisions import manual_match
     from hezhang.services.store_access import open_store
-    from hezhang.services.stored_reconciliation import manual_match
 
     def rows(text: str) -> list[int]:
         return [int(x) for x in text.replace(",", ";").split(";") if x.strip()]
@@ -240,8 +240,8 @@ def match_undo(
     """取消一条勾对（须说明理由）/ Undo a match (with a reason)."""
     from uuid import UUID
 
+    from hezhang.services.match_decisions import unmatch
     from hezhang.services.store_access import open_store
-    from hezhang.services.stored_reconciliation import unmatch
 
     _decided(unmatch(open_store(), UUID(client), UUID(reconciliation), match_id, reason, by))
 

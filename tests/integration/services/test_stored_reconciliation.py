@@ -14,8 +14,9 @@ from hezhang.security.keyring import Keyring
 from hezhang.services.clients import add_bank_account, create_client
 from hezhang.services.errors import UserError
 from hezhang.services.imports import import_file
+from hezhang.services.match_decisions import confirm, manual_match, unmatch
 from hezhang.services.store_access import Store
-from hezhang.services.stored_reconciliation import advance, confirm, manual_match, reconcile_period, unmatch
+from hezhang.services.stored_reconciliation import advance, reconcile_period
 
 if TYPE_CHECKING:
     from integration.conftest import StoreDb

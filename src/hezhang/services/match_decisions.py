@@ -1,0 +1,171 @@
+"""People's decisions on a stored reconciliation: confirm or reject a suggestion, match by hand, undo a match.
+
+Each decision is applied to the stored matches, the statement is recomputed from the stored lines and saved as a
+draft again (a decision reopens a prepared or reviewed reconciliation; a locked one refuses). Reasons are sealed;
+who confirmed is kept; a one-to-one decision teaches an alias for the next period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import polars as pl
+
+from hezhang.domain.money import parse_fen
+from hezhang.domain.period import Period
+from hezhang.matching import MatchResult
+from hezhang.matching.engine import MATCH_SCHEMA
+from hezhang.services.errors import UserError
+from hezhang.services.outputs import masked_statement
+from hezhang.services.store_access import Store
+from hezhang.services.stored_reconciliation import (
+    Loaded,
+    StoredOutcome,
+    learn_alias,
+    load_lines,
+    save_reconciliation,
+    statement_of,
+)
+from hezhang.store.tables import matches as matches_table
+
+ACCEPTED = ("auto", "confirmed", "manual")
+
+
+def _result_of(rows: list[dict[str, Any]], loaded: Loaded) -> MatchResult:
+    """The stored decisions as a match result: accepted matches count as matched, the rest stays open."""
+    accepted = [r for r in rows if r["status"] in ACCEPTED]
+    taken_b = {b for r in accepted for b in r["bank_rows"]}
+    taken_l = {x for r in accepted for x in r["ledger_rows"]}
+    frame = pl.DataFrame(
+        [
+            {
+                "match_id": r["match_id"], "status": "auto" if r["status"] in ACCEPTED else r["status"],
+                "bank_rows": list(r["bank_rows"]), "ledger_rows": list(r["ledger_rows"]), "rule": r["rule"],
+                "confidence": float(r["confidence"] or 0.0), "difference_fen": int(r["difference_fen"] or 0),
+                "evidence": r.get("evidence") or "", "explanation_zh": "", "explanation_en": "",
+            }
+            for r in rows
+        ],
+        schema={"match_id": pl.Int64(), **MATCH_SCHEMA},
+    )  # fmt: skip
+    bank_rows = sorted(b for b in loaded.bank["row"].to_list() if b not in taken_b)
+    ledger_rows = sorted(x for x in loaded.ledger["row"].to_list() if x not in taken_l)
+    return MatchResult(frame=frame, unmatched_bank_rows=tuple(bank_rows), unmatched_ledger_rows=tuple(ledger_rows))
+
+
+def _revise(
+    store: Store, client_id: UUID, reconciliation_id: UUID, actor: str,
+    change: Callable[[list[dict[str, Any]], Loaded], list[dict[str, Any]]],
+    learned: list[tuple[list[int], list[int]]] | None = None,
+) -> StoredOutcome:  # fmt: skip
+    """Apply a person's decision to the stored matches, recompute the statement, save it as a draft again."""
+    with store.work([client_id]) as (uow, sealer):
+        rec = uow.reconciliations.get(reconciliation_id)
+        if rec is None:
+            raise UserError(f"没有这个调节表 / no such reconciliation: {reconciliation_id}")
+        if rec.status == "locked":
+            raise UserError("调节表已锁定，不能修改 / the reconciliation is locked")
+        period = Period.parse(rec.period)
+        loaded = load_lines(uow, sealer, client_id, rec.bank_account_id, period)
+        rows = []
+        for r in uow.reconciliations.matches(reconciliation_id):
+            row = dict(r)
+            sealed = row.get("reason")
+            if sealed is not None:
+                row["reason"] = sealer.open(client_id, matches_table.name, "reason", row["id"], bytes(sealed)).decode()
+            rows.append(row)
+        rows = change(rows, loaded)
+        for bank_rows, ledger_rows in learned or []:
+            learn_alias(uow, sealer, client_id, loaded, bank_rows, ledger_rows, actor)
+        result = _result_of(rows, loaded)
+        opening = (
+            parse_fen(rec.statement["book_opening"]) if rec.statement and rec.statement.get("book_opening") else None
+        )
+        statement = statement_of(loaded, result, period, opening)
+        save_reconciliation(
+            uow, sealer, client_id, rec.bank_account_id, period, statement, rows, actor, loaded, rec.preparer
+        )
+    return StoredOutcome(reconciliation_id, masked_statement(statement), result)
+
+
+def _one(rows: list[dict[str, Any]], match_id: int, statuses: tuple[str, ...]) -> dict[str, Any]:
+    found = [r for r in rows if r["match_id"] == match_id]
+    if not found or found[0]["status"] not in statuses:
+        raise UserError(f"勾对 {match_id} 不存在或状态不是 {'/'.join(statuses)} / match {match_id} is not {statuses}")
+    return found[0]
+
+
+def _free(rows: list[dict[str, Any]], bank: list[int], ledger: list[int]) -> None:
+    accepted = [r for r in rows if r["status"] in ACCEPTED]
+    if {b for r in accepted for b in r["bank_rows"]} & set(bank) or {
+        x for r in accepted for x in r["ledger_rows"]
+    } & set(ledger):
+        raise UserError("有行已在其他勾对中 / a line is already in another match")
+
+
+def confirm(store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, actor: str) -> StoredOutcome:
+    """A person confirms a suggestion: it counts as matched from now on."""
+
+    learned: list[tuple[list[int], list[int]]] = []
+
+    def change(rows: list[dict[str, Any]], _: Loaded) -> list[dict[str, Any]]:
+        row = _one(rows, match_id, ("suggested",))
+        _free(rows, row["bank_rows"], row["ledger_rows"])
+        row["status"], row["confirmed_by"] = "confirmed", actor
+        learned.append((row["bank_rows"], row["ledger_rows"]))
+        return rows
+
+    return _revise(store, client_id, reconciliation_id, actor, change, learned)
+
+
+def reject(store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, actor: str) -> StoredOutcome:
+    def change(rows: list[dict[str, Any]], _: Loaded) -> list[dict[str, Any]]:
+        _one(rows, match_id, ("suggested",))["status"] = "rejected"
+        return rows
+
+    return _revise(store, client_id, reconciliation_id, actor, change)
+
+
+def manual_match(
+    store: Store, client_id: UUID, reconciliation_id: UUID, bank_rows: list[int], ledger_rows: list[int],
+    reason: str, actor: str,
+) -> StoredOutcome:  # fmt: skip
+    """A person matches lines by hand, with a reason; the difference (ledger − bank) becomes an item."""
+    if not reason.strip():
+        raise UserError("手工勾对须说明理由 / a manual match needs a reason")
+    learned: list[tuple[list[int], list[int]]] = []
+
+    def change(rows: list[dict[str, Any]], loaded: Loaded) -> list[dict[str, Any]]:
+        known_b, known_l = set(loaded.bank["row"].to_list()), set(loaded.ledger["row"].to_list())
+        if not bank_rows or not ledger_rows or not set(bank_rows) <= known_b or not set(ledger_rows) <= known_l:
+            raise UserError("行号不存在 / no such bank or ledger row")
+        _free(rows, bank_rows, ledger_rows)
+        signed = pl.when(pl.col("direction") == "in").then(pl.col("amount")).otherwise(-pl.col("amount")).sum()
+        bank_sum = loaded.bank.filter(pl.col("row").is_in(bank_rows)).select(signed).item()
+        ledger_sum = loaded.ledger.filter(pl.col("row").is_in(ledger_rows)).select(signed).item()
+        next_id = max([r["match_id"] for r in rows], default=0) + 1
+        rows.append({"match_id": next_id, "status": "manual", "rule": "manual", "confidence": 1.0,
+                     "difference_fen": int(ledger_sum) - int(bank_sum), "bank_rows": sorted(bank_rows),
+                     "ledger_rows": sorted(ledger_rows), "evidence": "manual", "reason": reason,
+                     "confirmed_by": actor})  # fmt: skip
+        learned.append((bank_rows, ledger_rows))
+        return rows
+
+    return _revise(store, client_id, reconciliation_id, actor, change, learned)
+
+
+def unmatch(
+    store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, reason: str, actor: str
+) -> StoredOutcome:
+    """A person undoes a match, with a reason; its lines are outstanding again."""
+    if not reason.strip():
+        raise UserError("取消勾对须说明理由 / undoing a match needs a reason")
+
+    def change(rows: list[dict[str, Any]], _: Loaded) -> list[dict[str, Any]]:
+        row = _one(rows, match_id, ACCEPTED)
+        row["status"], row["reason"] = "unmatched", reason
+        return rows
+
+    return _revise(store, client_id, reconciliation_id, actor, change)

@@ -128,12 +128,14 @@ ACTIONS: Final[dict[Action, ActionRule]] = {
     Action.ALERT_READ: _rule(SO),
     Action.CLIENT_READ: _rule(SU, AC, AS, AU, CU, client=True, touches=Clearance.S1),
     Action.ACCOUNT_ADD: _rule(SU, AC, client=True, touches=Clearance.S2, changes=True),
-    Action.IMPORT: _rule(SU, AC, AS, client=True, touches=Clearance.S2, changes=True),
+    Action.IMPORT: _rule(
+        SU, AC, AS, client=True, touches=Clearance.S1, changes=True
+    ),  # writes S2 sealed, shows it masked
     Action.RECONCILE: _rule(SU, AC, client=True, touches=Clearance.S1, changes=True),
     Action.RECONCILIATION_READ: _rule(SU, AC, AS, AU, CU, client=True, touches=Clearance.S1),
     Action.MATCH_DECIDE: _rule(SU, AC, client=True, touches=Clearance.S1, changes=True),
     Action.REVIEW: _rule(SU, client=True, touches=Clearance.S1, changes=True),
-    Action.REVEAL: _rule(SU, AC, CU, client=True, touches=Clearance.S2, changes=True),
+    Action.REVEAL: _rule(SU, AC, AS, AU, CU, client=True, touches=Clearance.S2, changes=True),
     Action.CLIENT_EXPORT: _rule(SU, client=True, touches=Clearance.S2),
     Action.FREEZE_MANAGE: _rule(SU, CU, client=True),
     Action.ACCESS_HISTORY: _rule(SO, SU, AU, CU, client=True),
@@ -184,6 +186,7 @@ class Actor:
     """What the policy needs to know of the person acting, loaded in the transaction of the action."""
 
     user_id: UUID
+    name: str
     role: Role
     active: bool
     mfa_enrolled: bool

@@ -1,0 +1,139 @@
+"""The one door to client data: authorize, act, audit, in one transaction.
+
+    with door(store, ctx, Action.IMPORT, client_id=client_id) as passage:
+        ...                      # work with passage.uow and passage.sealer
+        passage.touched(f"statement_imports:{import_id}", "S1", "S2")
+    # the audit event is written in the same transaction as the work, just before it commits
+
+The actor's facts (role, assignments, agreement, training, MFA) and the client's (frozen, departments) are loaded
+inside the transaction and handed to `authorize`. A denial rolls the transaction back, writes a "denied" event
+with the reason in a transaction of its own, and raises `AccessDenied` with the reason for the person. Work that
+fails after it was allowed leaves nothing behind but an "error" event saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from hezhang.security.policy import ACTIONS, Action, Actor, Clearance, Decision, Reason, Resource, Role, authorize
+from hezhang.services.context import Context
+from hezhang.services.errors import UserError
+from hezhang.services.sealer import EnvelopeSealer
+from hezhang.services.store_access import Store
+from hezhang.store.uow import UnitOfWork
+
+__all__ = ["AccessDenied", "Passage", "door", "record_event"]
+
+_CLASSES_UP_TO = {Clearance.S0: ("S0",), Clearance.S1: ("S0", "S1"), Clearance.S2: ("S0", "S1", "S2")}
+_REASON_LIMIT = 500
+
+
+class AccessDenied(UserError, PermissionError):
+    """The policy said no; the message gives the reason (Chinese / English)."""
+
+    def __init__(self, action: Action, decision: Decision) -> None:
+        self.action, self.decision = action, decision
+        super().__init__(f"拒绝 {action.value}：{decision.message} / denied")
+
+
+class _Denied(Exception):
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+
+
+@dataclass
+class Passage:
+    """What the door hands the service: the transaction, the sealer, the actor's facts, and the record to write."""
+
+    uow: UnitOfWork
+    sealer: EnvelopeSealer
+    actor: Actor
+    actor_name: str
+    resource: str
+    data_classes: set[str] = field(default_factory=set)
+    detail: str = ""
+
+    def touched(self, resource: str, *classes: str, detail: str | None = None) -> None:
+        """Name the records the work read or changed, the data classes in them, and how (masked, revealed...)."""
+        self.resource = resource
+        self.data_classes.update(classes)
+        if detail is not None:
+            self.detail = detail
+
+    def refuse_preparer(self, preparer: str | None) -> None:
+        """Maker-checker: the preparer of a reconciliation never reviews or locks it."""
+        if preparer is not None and preparer == str(self.actor.user_id):
+            raise _Denied(Decision(False, Reason.PREPARER_REVIEWS))
+
+
+def _actor_label(name: str, user_id: UUID) -> str:
+    return f"{name} <{user_id}>" if name else str(user_id)
+
+
+def _unknown(user_id: UUID) -> Actor:
+    return Actor(user_id=user_id, name="", role=Role.AUDITOR, active=False, mfa_enrolled=False)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return text[:_REASON_LIMIT]
+
+
+def record_event(
+    store: Store, *, actor: str, source: str, action: str, outcome: str, reason: str, request_id: str,
+    client_id: UUID | None = None, resource: str = "", data_classes: Iterable[str] = ("S0",),
+) -> None:  # fmt: skip
+    """One audit event in a transaction of its own: sign-in attempts, denials, failures after an allowed start."""
+    with UnitOfWork(store.engine, [client_id] if client_id else [], audit_signer=store.audit_signer) as uow:
+        uow.audit.record(
+            at=None, actor=actor, source=source, action=action, client=None if client_id is None else str(client_id),
+            resource=resource, data_classes=tuple(data_classes), outcome=outcome, reason=reason[:_REASON_LIMIT],
+            request_id=request_id,
+        )  # fmt: skip
+
+
+@contextmanager
+def door(
+    store: Store, ctx: Context, action: Action, *, client_id: UUID | None = None, resource: str = "",
+    clients: Iterable[UUID] | None = None,
+) -> Iterator[Passage]:  # fmt: skip
+    """Authorize `ctx`'s user for `action` on `client_id` (None: a firm-level action), then let the work through.
+
+    `clients` widens the transaction's allowed clients for firm-level work over many clients (backups, keys)."""
+    rule = ACTIONS[action]
+    scope = list(clients) if clients is not None else ([client_id] if client_id else [])
+    label = str(ctx.user_id)
+    allowed_started = False
+    classes = set(_CLASSES_UP_TO[rule.touches])
+    try:
+        with store.work(scope) as (uow, sealer):
+            today = ctx.today()
+            actor = uow.people.actor(ctx.user_id, today) or _unknown(ctx.user_id)
+            label = _actor_label(actor.name, ctx.user_id)
+            facts = uow.people.resource(client_id, today) if client_id else Resource()
+            decision = authorize(actor, action, facts, today)
+            if not decision.allowed:
+                raise _Denied(decision)
+            allowed_started = True
+            passage = Passage(uow, sealer, actor, label, resource, classes)
+            yield passage
+            uow.audit.record(
+                at=ctx.now(), actor=label, source=ctx.source, action=action.value,
+                client=None if client_id is None else str(client_id), resource=passage.resource,
+                data_classes=tuple(sorted(passage.data_classes)), outcome="allowed",
+                reason=passage.detail[:_REASON_LIMIT], request_id=ctx.request_id,
+            )  # fmt: skip
+    except _Denied as denied:
+        record_event(store, actor=label, source=ctx.source, action=action.value, outcome="denied",
+                     reason=denied.decision.reason.value, request_id=ctx.request_id, client_id=client_id,
+                     resource=resource, data_classes=sorted(classes))  # fmt: skip
+        raise AccessDenied(action, denied.decision) from None
+    except Exception as error:
+        if allowed_started:
+            record_event(store, actor=label, source=ctx.source, action=action.value, outcome="error",
+                         reason=_describe(error), request_id=ctx.request_id, client_id=client_id,
+                         resource=resource, data_classes=sorted(classes))  # fmt: skip
+        raise

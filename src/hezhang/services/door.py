@@ -7,7 +7,7 @@
 
 The actor's facts (role, assignments, agreement, training, MFA) and the client's (frozen, departments) are loaded
 inside the transaction and handed to `authorize`. A denial rolls the transaction back, writes a "denied" event
-with the reason in a transaction of its own, and raises `AccessDenied` with the reason for the person. Work that
+with the reason in a transaction of its own, and raises `AccessDeniedError` with the reason for the person. Work that
 fails after it was allowed leaves nothing behind but an "error" event saying so.
 """
 
@@ -25,13 +25,13 @@ from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
 from hezhang.store.uow import UnitOfWork
 
-__all__ = ["AccessDenied", "Passage", "door", "record_event"]
+__all__ = ["AccessDeniedError", "Passage", "door", "record_event"]
 
 _CLASSES_UP_TO = {Clearance.S0: ("S0",), Clearance.S1: ("S0", "S1"), Clearance.S2: ("S0", "S1", "S2")}
 _REASON_LIMIT = 500
 
 
-class AccessDenied(UserError, PermissionError):
+class AccessDeniedError(UserError, PermissionError):
     """The policy said no; the message gives the reason (Chinese / English)."""
 
     def __init__(self, action: Action, decision: Decision) -> None:
@@ -39,7 +39,7 @@ class AccessDenied(UserError, PermissionError):
         super().__init__(f"拒绝 {action.value}：{decision.message} / denied")
 
 
-class _Denied(Exception):
+class _DeniedError(Exception):
     def __init__(self, decision: Decision) -> None:
         self.decision = decision
 
@@ -66,7 +66,7 @@ class Passage:
     def refuse_preparer(self, preparer: str | None) -> None:
         """Maker-checker: the preparer of a reconciliation never reviews or locks it."""
         if preparer is not None and preparer == str(self.actor.user_id):
-            raise _Denied(Decision(False, Reason.PREPARER_REVIEWS))
+            raise _DeniedError(Decision(False, Reason.PREPARER_REVIEWS))
 
 
 def _actor_label(name: str, user_id: UUID) -> str:
@@ -116,7 +116,7 @@ def door(
             facts = uow.people.resource(client_id, today) if client_id else Resource()
             decision = authorize(actor, action, facts, today)
             if not decision.allowed:
-                raise _Denied(decision)
+                raise _DeniedError(decision)
             allowed_started = True
             passage = Passage(uow, sealer, actor, label, resource, classes)
             yield passage
@@ -126,11 +126,11 @@ def door(
                 data_classes=tuple(sorted(passage.data_classes)), outcome="allowed",
                 reason=passage.detail[:_REASON_LIMIT], request_id=ctx.request_id,
             )  # fmt: skip
-    except _Denied as denied:
+    except _DeniedError as denied:
         record_event(store, actor=label, source=ctx.source, action=action.value, outcome="denied",
                      reason=denied.decision.reason.value, request_id=ctx.request_id, client_id=client_id,
                      resource=resource, data_classes=sorted(classes))  # fmt: skip
-        raise AccessDenied(action, denied.decision) from None
+        raise AccessDeniedError(action, denied.decision) from None
     except Exception as error:
         if allowed_started:
             record_event(store, actor=label, source=ctx.source, action=action.value, outcome="error",

@@ -68,9 +68,19 @@ def test_sensitive_fields_are_sealed() -> None:
     assert data_class_of(metadata.tables["client_keys"].c.wrapped_key) is DataClass.S3
 
 
+def _firm_level() -> set[str]:
+    """Tables a migration declares firm-level (`FIRM_LEVEL`): staff identity and the like, not client data."""
+    tables: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("[0-9]*.py")):
+        tables |= set(getattr(_migration(path), "FIRM_LEVEL", {}))
+    return tables
+
+
 def test_every_table_is_client_scoped_by_a_client_column() -> None:
     scoped = client_scoped(metadata)
-    assert set(scoped) == set(metadata.tables)
+    firm_level = _firm_level()
+    assert not set(scoped) & firm_level
+    assert set(scoped) | firm_level == set(metadata.tables)
     for name, column in scoped.items():
         assert column in metadata.tables[name].c, name
         assert column == "client_id" or name == "clients"

@@ -76,7 +76,6 @@ def reconcile(
         str | None, typer.Option("--bank-account", help="库中银行账户 id / bank account id")
     ] = None,
     period: Annotated[str | None, typer.Option("--period", help="期间，如 2026-10 / period")] = None,
-    by: Annotated[str, typer.Option("--by", help="制单人 / preparer (stored mode)")] = "system",
 ) -> None:
     """勾对并编制银行存款余额调节表 / Match a statement with a journal and write the reconciliation.
 
@@ -98,8 +97,10 @@ def reconcile(
             raise typer.BadParameter(
                 "库模式需要 --bank-account 与 --period / stored mode needs --bank-account and --period"
             )
-        stored = reconcile_period(open_store(), UUID(client), UUID(bank_account), period_of(period), actor=by,
-                                  book_opening=book_opening)  # fmt: skip
+        from hezhang.cli.session import current_context
+
+        stored = reconcile_period(open_store(), current_context(), UUID(client), UUID(bank_account),
+                                  period_of(period), book_opening=book_opening)  # fmt: skip
         written = write_outputs(out, stored.result, stored.statement)
         shown = ReconcileOutcome(
             statement=stored.statement,
@@ -139,15 +140,15 @@ def advance_reconciliation(
     client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
     reconciliation: Annotated[str, typer.Argument(help="调节表 id / reconciliation id")],
     to: Annotated[str, typer.Argument(help="prepared | reviewed | locked")],
-    by: Annotated[str, typer.Option("--by", help="操作人 / who does it")],
 ) -> None:
     """调节表 制表→复核→锁定（制单人不得复核或锁定）/ Prepare, review, lock (the preparer never reviews or locks)."""
     from uuid import UUID
 
+    from hezhang.cli.session import current_context
     from hezhang.services.store_access import open_store
     from hezhang.services.stored_reconciliation import advance
 
-    console.print(f"状态 / status: {advance(open_store(), UUID(client), UUID(reconciliation), to, by)}")
+    console.print(f"状态 / status: {advance(open_store(), current_context(), UUID(client), UUID(reconciliation), to)}")
 
 
 @app.command()

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from hezhang.cli.console import console
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
+from hezhang.cli.session import current_context
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +36,7 @@ def create(
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    result = create_backup(store, out)
+    result = create_backup(store, current_context(), out)
     m = result.manifest
     console.print(f"已备份 / backed up: {result.source} -> {result.archive} ({result.archive_bytes:,} bytes)")
     console.print(f"  SHA-256: {result.archive_sha256}")
@@ -52,7 +53,7 @@ def verify(archive: Annotated[Path, typer.Argument(help="备份文件 / archive 
 
     if not archive.is_file():
         raise FileNotFoundError(2, "not found", str(archive))
-    report = verify_backup(open_store(), archive)
+    report = verify_backup(open_store(), current_context(), archive)
     for problem in report.problems:
         console.print(f"[red]✗[/red] ({problem.code}) {escape(str(problem))}")
     if not report.ok:
@@ -85,7 +86,12 @@ def restore(
 
     if not archive.is_file():
         raise FileNotFoundError(2, "not found", str(archive))
-    result = restore_backup(open_store(), archive, into)
+    if into is None:  # the configured store, empty: nobody can sign in to it; the keyring holder restores
+        import getpass
+
+        result = restore_backup(open_store(), archive, None, operator=getpass.getuser())
+    else:
+        result = restore_backup(open_store(), archive, into, ctx=current_context())
     s = result.sample
     console.print(f"已恢复 / restored into: {result.target}")
     console.print(f"  行数 / rows: {_counts(result.row_counts)}")

@@ -12,6 +12,7 @@ import typer
 
 from hezhang.cli.console import console
 from hezhang.cli.errors import guarded
+from hezhang.cli.session import current_context
 from hezhang.services.errors import UserError
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ export_app = typer.Typer(help="导出 / export", no_args_is_help=True)
 
 ClientOpt = Annotated[str, typer.Option("--client", help="客户 id / client id")]
 ClientsOpt = Annotated[list[str] | None, typer.Option("--client", help="客户 id（可多次）/ client id (repeatable)")]
-ByOpt = Annotated[str, typer.Option("--by", help="操作人 / the person acting")]
 
 
 def register(app: typer.Typer) -> None:
@@ -69,9 +69,9 @@ def retention_due(
     """列出保管期已满的档案 / List records whose retention has ended."""
     from hezhang.services.retention import RECORD_NAMES, due
 
-    day = _day(as_of) if as_of else date.today()
-    items = due(_store(), day, _ids(client))
-    console.print(f"保管期已满 / expired as of {day}:")
+    day = _day(as_of) if as_of else None
+    items = due(_store(), current_context(), day, _ids(client))
+    console.print(f"保管期已满 / expired as of {day or '今天 / today'}:")
     for i in items:
         console.print(
             f"  {i.client_id}  {RECORD_NAMES.get(i.table, i.table)}  {i.count:,}  {i.archive_type}  "
@@ -86,7 +86,6 @@ def retention_due(
 @guarded
 def retention_destroy(
     client: ClientOpt,
-    by: ByOpt,
     table: Annotated[
         list[str] | None, typer.Option("--table", help="statement_imports / journal_imports / reconciliations")
     ] = None,
@@ -95,13 +94,13 @@ def retention_destroy(
     """申请销毁保管期已满的档案（须另一人批准）/ Request destruction of expired records (a second person approves)."""
     from hezhang.services.retention import RECORD_NAMES, request_destruction
 
-    request = request_destruction(_store(), by, _uuid(client), tables=table, record_ids=_ids(record))
+    request = request_destruction(_store(), current_context(), _uuid(client), tables=table, record_ids=_ids(record))
     for r in request.records:
         console.print(f"  {RECORD_NAMES[r.table]}  {r.period or '-'}  保管至 / kept until {r.retain_until}  {r.id}")
     console.print(
         f"已提交销毁申请 / destruction requested: {request.id}\n"
-        f"须由 {by} 以外的人批准 / to be approved by someone other than {by}: "
-        f"hezhang retention approve {request.id} --client {client} --by <name>"
+        f"须由 {request.requested_by} 以外的人批准 / to be approved by someone other than {request.requested_by}: "
+        f"hezhang retention approve {request.id} --client {client}"
     )
 
 
@@ -109,13 +108,14 @@ def retention_destroy(
 @guarded
 def retention_approve(
     request: Annotated[str, typer.Argument(help="销毁申请 id / destruction request id")],
-    by: ByOpt,
     client: Annotated[str | None, typer.Option("--client", help="客户 id / client id")] = None,
 ) -> None:
     """批准销毁申请：删除记录并登记销毁清册 / Approve: destroy the records and write the destruction register."""
     from hezhang.services.retention import approve_destruction
 
-    outcome = approve_destruction(_store(), _uuid(request), by, client_id=_uuid(client) if client else None)
+    outcome = approve_destruction(
+        _store(), current_context(), _uuid(request), client_id=_uuid(client) if client else None
+    )
     for g in outcome.destroyed:
         console.print(f"已销毁 / destroyed {g.table}: {g.count:,}（保管至 / kept until {g.retain_until}）")
     for h in outcome.held_back:
@@ -133,7 +133,7 @@ def retention_pending(client: ClientsOpt = None) -> None:
     """待批准的销毁申请 / Pending destruction requests."""
     from hezhang.services.retention import pending_destructions
 
-    for r in pending_destructions(_store(), _ids(client)):
+    for r in pending_destructions(_store(), current_context(), _ids(client)):
         console.print(
             f"{r.id}  客户 / client {r.client_id}  申请人 / by {r.requested_by}  {len(r.records)} 份 / records"
         )
@@ -145,7 +145,7 @@ def retention_register(client: ClientsOpt = None) -> None:
     """销毁清册 / The destruction register."""
     from hezhang.services.retention import register_entries
 
-    for e in register_entries(_store(), _ids(client)):
+    for e in register_entries(_store(), current_context(), _ids(client)):
         console.print(
             f"{e['destroyed_at']}  {e['client_id']}  {e['what']}  申请 / requested {e['requested_by']}  "
             f"批准 / approved {e['approved_by']}"
@@ -156,23 +156,22 @@ def retention_register(client: ClientsOpt = None) -> None:
 @guarded
 def freeze_request(
     client: Annotated[str, typer.Argument(help="客户 id / client id")],
-    by: ByOpt,
     reason: Annotated[str | None, typer.Option("--reason", help="请求说明 / what the client asked")] = None,
 ) -> None:
     """登记客户删除请求并冻结其数据 / Record a client's deletion request and freeze its data."""
     from hezhang.services.freeze import request_freeze
 
-    request_id = request_freeze(_store(), _uuid(client), by, reason)
+    request_id = request_freeze(_store(), current_context(), _uuid(client), reason)
     console.print(f"已冻结 / frozen: {client}（删除请求 / deletion request {request_id}）")
 
 
 @freeze_app.command("revoke")
 @guarded
-def freeze_revoke(client: Annotated[str, typer.Argument(help="客户 id / client id")], by: ByOpt) -> None:
+def freeze_revoke(client: Annotated[str, typer.Argument(help="客户 id / client id")]) -> None:
     """客户撤回删除请求，解除冻结 / The client withdrew its request: lift the freeze."""
     from hezhang.services.freeze import revoke_freeze
 
-    revoke_freeze(_store(), _uuid(client), by)
+    revoke_freeze(_store(), current_context(), _uuid(client))
     console.print(f"已解除冻结 / freeze lifted: {client}")
 
 
@@ -182,7 +181,7 @@ def freeze_status_cmd(client: Annotated[str, typer.Argument(help="客户 id / cl
     """查看冻结状态 / Show whether the client is frozen."""
     from hezhang.services.freeze import freeze_status
 
-    s = freeze_status(_store(), _uuid(client))
+    s = freeze_status(_store(), current_context(), _uuid(client))
     if s.frozen:
         console.print(
             f"[yellow]已冻结 / frozen[/yellow]：{s.requested_at} 由 {s.requested_by} 登记删除请求 / deletion request "
@@ -206,7 +205,7 @@ def export_client_cmd(
     """移交客户全部资料（原文件、明细 CSV、调节表 JSON、清单）/ Hand over everything of a client in open formats."""
     from hezhang.services.offboarding import export_client
 
-    outcome = export_client(_store(), _uuid(client), out, shred=shred)
+    outcome = export_client(_store(), current_context(), _uuid(client), out, shred=shred)
     console.print(
         f"已导出 / exported: {outcome.files} 个原文件 / files, {outcome.bank_lines:,} + {outcome.ledger_lines:,} 行 / "
         f"lines, {outcome.reconciliations} 份调节表 / reconciliations → {outcome.folder}"

@@ -9,6 +9,7 @@ import typer
 
 from hezhang.cli.console import console
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
+from hezhang.cli.session import current_context
 
 client_app = typer.Typer(help="客户 / clients", no_args_is_help=True)
 import_app = typer.Typer(
@@ -45,7 +46,7 @@ def client_add(
     from hezhang.services.clients import create_client
     from hezhang.services.store_access import open_store
 
-    client_id = create_client(open_store(), name, uscc, contact, phone, email)
+    client_id = create_client(open_store(), current_context(), name, uscc, contact, phone, email)
     console.print(f"已新增客户 / client added: {client_id}")
 
 
@@ -59,10 +60,44 @@ def client_list() -> None:
     from hezhang.services.store_access import open_store
 
     table = Table("id", "名称 / name", "统一社会信用代码", "联系人", "电话", "邮箱", "状态")
-    for c in list_clients(open_store()):
+    for c in list_clients(open_store(), current_context()):
         table.add_row(str(c.id), c.name, c.uscc or "", c.contact_name or "", c.contact_phone or "",
                       c.contact_email or "", c.status)  # fmt: skip
     console.print(table)
+
+
+@client_app.command("directory")
+@guarded
+def client_directory() -> None:
+    """全部客户名录（不含联系人）/ Every client's name and status (no contacts), for admins and supervisors."""
+    from rich.table import Table
+
+    from hezhang.services.clients import client_directory
+    from hezhang.services.store_access import open_store
+
+    table = Table("id", "名称 / name", "统一社会信用代码", "状态")
+    for c in client_directory(open_store(), current_context()):
+        table.add_row(str(c.id), c.name, c.uscc or "", c.status)
+    console.print(table)
+
+
+@client_app.command("reveal")
+@guarded
+def client_reveal(
+    client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
+    table_name: Annotated[str, typer.Argument(help="表 / table, e.g. bank_accounts")],
+    record: Annotated[str, typer.Argument(help="记录 id / record id")],
+    column: Annotated[str, typer.Argument(help="字段 / field, e.g. account_number")],
+    reason: Annotated[str, typer.Option("--reason", help="理由（记入审计）/ why (recorded)")],
+) -> None:
+    """显示一个脱敏字段的完整值（须说明理由，记入审计，限频）/ Show one masked field in full (reason, audited)."""
+    from uuid import UUID
+
+    from hezhang.services.reveal import reveal
+    from hezhang.services.store_access import open_store
+
+    shown = reveal(open_store(), current_context(), UUID(client), table_name, UUID(record), column, reason)
+    console.print(f"{shown.table}.{shown.column} = {shown.value if shown.value is not None else '（空 / empty）'}")
 
 
 @client_app.command("account")
@@ -79,7 +114,9 @@ def client_account(
     from hezhang.services.clients import add_bank_account
     from hezhang.services.store_access import open_store
 
-    account_id = add_bank_account(open_store(), UUID(client), number, bank_name=bank, ledger_code=ledger_code)
+    account_id = add_bank_account(
+        open_store(), current_context(), UUID(client), number, bank_name=bank, ledger_code=ledger_code
+    )
     console.print(f"已登记银行账户 / bank account added: {account_id}")
 
 
@@ -90,7 +127,7 @@ def _import(client: str, file: Path, kind: str, account: str | None, prefix: str
     from hezhang.services.store_access import open_store
 
     outcome = import_file(
-        open_store(), UUID(client), file, "bank" if kind == "bank" else "journal",
+        open_store(), current_context(), UUID(client), file, "bank" if kind == "bank" else "journal",
         bank_account_id=UUID(account) if account else None, account_prefix=prefix,
     )  # fmt: skip
     if outcome.problems:
@@ -132,7 +169,7 @@ def keys_rotate() -> None:
     from hezhang.services.keys import rotate
     from hezhang.services.store_access import open_store
 
-    console.print(f"当前密钥版本 / current key version: {rotate(open_store())}")
+    console.print(f"当前密钥版本 / current key version: {rotate(open_store(), current_context())}")
 
 
 @keys_app.command("rewrap")
@@ -142,7 +179,7 @@ def keys_rewrap() -> None:
     from hezhang.services.keys import rewrap
     from hezhang.services.store_access import open_store
 
-    outcome = rewrap(open_store())
+    outcome = rewrap(open_store(), current_context())
     console.print(f"已重新包裹 / rewrapped: {outcome.rewrapped}；当前版本 / current: {outcome.current_version}")
     if outcome.left_on_old_versions:
         console.print(f"[red]仍在旧版本 / still on old versions: {outcome.left_on_old_versions}[/red]")
@@ -157,7 +194,7 @@ def keys_retire(version: Annotated[int, typer.Argument(help="旧版本号 / old 
     from hezhang.services.keys import retire
     from hezhang.services.store_access import open_store
 
-    retire(open_store(), version)
+    retire(open_store(), current_context(), version)
     console.print(f"已退役 / retired: {version}")
 
 
@@ -176,7 +213,6 @@ def match_confirm(
     client: Annotated[str, typer.Option("--client")],
     reconciliation: Annotated[str, typer.Argument()],
     match_id: Annotated[int, typer.Argument()],
-    by: Annotated[str, typer.Option("--by")],
 ) -> None:
     """确认一条建议勾对 / Confirm a suggestion."""
     from uuid import UUID
@@ -184,7 +220,7 @@ def match_confirm(
     from hezhang.services.match_decisions import confirm
     from hezhang.services.store_access import open_store
 
-    _decided(confirm(open_store(), UUID(client), UUID(reconciliation), match_id, by))
+    _decided(confirm(open_store(), current_context(), UUID(client), UUID(reconciliation), match_id))
 
 
 @match_app.command("reject")
@@ -193,7 +229,6 @@ def match_reject(
     client: Annotated[str, typer.Option("--client")],
     reconciliation: Annotated[str, typer.Argument()],
     match_id: Annotated[int, typer.Argument()],
-    by: Annotated[str, typer.Option("--by")],
 ) -> None:
     """拒绝一条建议勾对 / Reject a suggestion."""
     from uuid import UUID
@@ -201,7 +236,7 @@ def match_reject(
     from hezhang.services.match_decisions import reject
     from hezhang.services.store_access import open_store
 
-    _decided(reject(open_store(), UUID(client), UUID(reconciliation), match_id, by))
+    _decided(reject(open_store(), current_context(), UUID(client), UUID(reconciliation), match_id))
 
 
 @match_app.command("manual")
@@ -212,7 +247,6 @@ def match_manual(
     bank_rows: Annotated[str, typer.Option("--bank-rows", help="如 3;7")],
     ledger_rows: Annotated[str, typer.Option("--ledger-rows", help="如 12")],
     reason: Annotated[str, typer.Option("--reason", help="理由 / why")],
-    by: Annotated[str, typer.Option("--by")],
 ) -> None:
     """手工勾对（须说明理由）/ Match lines by hand (with a reason)."""
     from uuid import UUID
@@ -223,8 +257,8 @@ def match_manual(
     def rows(text: str) -> list[int]:
         return [int(x) for x in text.replace(",", ";").split(";") if x.strip()]
 
-    outcome = manual_match(open_store(), UUID(client), UUID(reconciliation), rows(bank_rows), rows(ledger_rows),
-                           reason, by)  # fmt: skip
+    bank, ledger = rows(bank_rows), rows(ledger_rows)
+    outcome = manual_match(open_store(), current_context(), UUID(client), UUID(reconciliation), bank, ledger, reason)
     _decided(outcome)
 
 
@@ -235,7 +269,6 @@ def match_undo(
     reconciliation: Annotated[str, typer.Argument()],
     match_id: Annotated[int, typer.Argument()],
     reason: Annotated[str, typer.Option("--reason", help="理由 / why")],
-    by: Annotated[str, typer.Option("--by")],
 ) -> None:
     """取消一条勾对（须说明理由）/ Undo a match (with a reason)."""
     from uuid import UUID
@@ -243,7 +276,7 @@ def match_undo(
     from hezhang.services.match_decisions import unmatch
     from hezhang.services.store_access import open_store
 
-    _decided(unmatch(open_store(), UUID(client), UUID(reconciliation), match_id, reason, by))
+    _decided(unmatch(open_store(), current_context(), UUID(client), UUID(reconciliation), match_id, reason))
 
 
 def register(app: typer.Typer) -> None:

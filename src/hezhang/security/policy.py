@@ -75,6 +75,7 @@ class Action(StrEnum):
     REGISTER_RECORD = "register.record"  # confidentiality agreements, training records
     USER_LIST = "user.list"
     CLIENT_CREATE = "client.create"
+    CLIENT_LIST = "client.list"  # which clients the actor may read (each read is then authorized on its own)
     CLIENT_DIRECTORY = "client.directory"  # ids, names, statuses of every client (S0/S1, no contacts)
     KEY_MANAGE = "key.manage"
     BACKUP_CREATE = "backup.create"
@@ -118,6 +119,7 @@ ACTIONS: Final[dict[Action, ActionRule]] = {
     Action.REGISTER_RECORD: _rule(A, SO),
     Action.USER_LIST: _rule(A, SO, AU),
     Action.CLIENT_CREATE: _rule(A, SU),
+    Action.CLIENT_LIST: _rule(A, SO, SU, AC, AS, AU, CU),
     Action.CLIENT_DIRECTORY: _rule(A, SO, SU),
     Action.KEY_MANAGE: _rule(SO),
     Action.BACKUP_CREATE: _rule(A, SO),

@@ -16,7 +16,9 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from uuid import uuid4
 
+from hezhang.security.policy import Action
 from hezhang.services.backup_archive import BackupError, BackupProblem, Fault, open_file, seal_file
 from hezhang.services.backup_database import (
     database_kind,
@@ -34,6 +36,8 @@ from hezhang.services.backup_database import (
 )
 from hezhang.services.backup_manifest import DUMP_NAMES, MANIFEST_NAME, Manifest, hash_file, read_manifest
 from hezhang.services.backup_sample import DecryptionSample, sample_decryption
+from hezhang.services.context import Context
+from hezhang.services.door import door, record_event
 from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
 from hezhang.store import migrate
@@ -90,8 +94,17 @@ class RestoreResult:
 # -- create ---------------------------------------------------------------------------------------------------
 
 
-def create_backup(store: Store, out: Path, *, actor: str = "system") -> BackupResult:
+def create_backup(store: Store, ctx: Context, out: Path) -> BackupResult:
     """Dump the store (consistently, while in use), write the manifest, pack and encrypt both into `out`."""
+    with door(store, ctx, Action.BACKUP_CREATE, resource=f"backup:{out.name}") as passage:
+        made = _create(store, out, passage.name)
+        passage.touched(
+            f"backup:{out.name}", "S0", "S1", "S2", detail=f"sha256 {made.archive_sha256}, keyring v{made.key_version}"
+        )
+    return made
+
+
+def _create(store: Store, out: Path, actor: str) -> BackupResult:
     if out.exists():
         raise UserError(
             f"备份文件已存在，拒绝覆盖：{out} / the backup file already exists, refusing to overwrite: {out}"
@@ -207,9 +220,18 @@ def _count_problems(expected: dict[str, int], actual: dict[str, int]) -> list[Ba
     ]
 
 
-def verify_backup(store: Store, archive: Path, *, actor: str = "system") -> VerifyReport:
+def verify_backup(store: Store, ctx: Context, archive: Path) -> VerifyReport:
     """Check an archive without restoring it: it decrypts with the keyring, is whole and unchanged, every member
     matches the manifest's SHA-256, and the dump reads (with the manifest's row counts, for SQLite)."""
+    with door(store, ctx, Action.BACKUP_VERIFY, resource=f"backup:{archive.name}") as passage:
+        report = _verify(store, archive, passage.name)
+        passage.touched(
+            f"backup:{archive.name}", "S0", detail="verified" if report.ok else f"{len(report.problems)} problems"
+        )
+    return report
+
+
+def _verify(store: Store, archive: Path, actor: str) -> VerifyReport:
     with tempfile.TemporaryDirectory(prefix="hezhang-verify-") as work:
         try:
             manifest, dump, problems = _unpack(store, archive, Path(work))
@@ -223,11 +245,35 @@ def verify_backup(store: Store, archive: Path, *, actor: str = "system") -> Veri
 # -- restore --------------------------------------------------------------------------------------------------
 
 
-def restore_backup(store: Store, archive: Path, into: str | None = None, *, actor: str = "system") -> RestoreResult:
+def restore_backup(
+    store: Store, archive: Path, into: str | None = None, *, ctx: Context | None = None, operator: str = ""
+) -> RestoreResult:
     """Restore `archive` into the empty database at `into` (PostgreSQL: an administrator's URL), or into the
     configured store when it is empty; then check row counts, hashes, schema revision and a decryption sample.
 
+    Into another database, a signed-in security officer restores (`ctx`, authorized and recorded in this store).
+    Into the configured store, which is empty, nobody can sign in: the holder of the keyring restores (disaster
+    recovery) and the restore is recorded as the first event after the restored trail, naming `operator`.
     Refuses (raises `BackupError`) a damaged archive, another kind of database, or a target holding data."""
+    if ctx is not None:
+        with door(store, ctx, Action.BACKUP_RESTORE, resource=f"backup:{archive.name}") as passage:
+            restored = _restore(store, archive, into, passage.name)
+            passage.touched(f"backup:{archive.name}", "S0", "S1", "S2", detail=f"restored into {restored.target}")
+        return restored
+    if into is not None and into != store.settings.admin_database_url:
+        raise UserError("恢复到其他数据库须先登录（安全负责人）/ restoring into another database needs a signed-in "
+                        "security officer")  # fmt: skip
+    who = operator.strip() or "keyring holder"
+    restored = _restore(store, archive, None, who)
+    record_event(
+        store, actor=f"{who} (restore)", source="local", action=Action.BACKUP_RESTORE.value,
+        outcome="allowed" if restored.ok else "error", reason=f"restored {archive.name} into the empty store",
+        request_id=uuid4().hex, resource=f"backup:{archive.name}", data_classes=("S0", "S1", "S2"),
+    )  # fmt: skip
+    return restored
+
+
+def _restore(store: Store, archive: Path, into: str | None, actor: str) -> RestoreResult:
     target = into or store.settings.admin_database_url
     kind = database_kind(target)
     with tempfile.TemporaryDirectory(prefix="hezhang-restore-") as work:

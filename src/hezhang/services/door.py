@@ -23,9 +23,10 @@ from hezhang.services.context import Context
 from hezhang.services.errors import UserError
 from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
+from hezhang.store.repositories.monitoring import MonitoringRepository
 from hezhang.store.uow import UnitOfWork
 
-__all__ = ["AccessDeniedError", "Passage", "door", "record_event"]
+__all__ = ["AccessDeniedError", "Passage", "RefusedError", "door", "record_event"]
 
 _CLASSES_UP_TO = {Clearance.S0: ("S0",), Clearance.S1: ("S0", "S1"), Clearance.S2: ("S0", "S1", "S2")}
 _REASON_LIMIT = 500
@@ -37,6 +38,17 @@ class AccessDeniedError(UserError, PermissionError):
     def __init__(self, action: Action, decision: Decision) -> None:
         self.action, self.decision = action, decision
         super().__init__(f"拒绝 {action.value}：{decision.message} / denied")
+
+
+class RefusedError(UserError):
+    """Work the policy allowed but a limit refuses (a rate, a rule of the service): recorded as "denied", with an
+    alert for the security officer when `alert` = (kind, detail) is given."""
+
+    code = "refused"
+
+    def __init__(self, message: str, *, alert: tuple[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.alert = alert
 
 
 class _DeniedError(Exception):
@@ -55,17 +67,25 @@ class Passage:
     resource: str
     data_classes: set[str] = field(default_factory=set)
     detail: str = ""
+    client_id: UUID | None = None  # the client the event is about (a firm-level action may name one too)
 
-    def touched(self, resource: str, *classes: str, detail: str | None = None) -> None:
+    def touched(self, resource: str, *classes: str, detail: str | None = None, client_id: UUID | None = None) -> None:
         """Name the records the work read or changed, the data classes in them, and how (masked, revealed...)."""
         self.resource = resource
         self.data_classes.update(classes)
         if detail is not None:
             self.detail = detail
+        if client_id is not None:
+            self.client_id = client_id
+
+    @property
+    def name(self) -> str:
+        """The acting user's login name, as written in the records they make (preparer, confirmed_by...)."""
+        return self.actor.name
 
     def refuse_preparer(self, preparer: str | None) -> None:
         """Maker-checker: the preparer of a reconciliation never reviews or locks it."""
-        if preparer is not None and preparer == str(self.actor.user_id):
+        if preparer is not None and preparer == self.actor.name:
             raise _DeniedError(Decision(False, Reason.PREPARER_REVIEWS))
 
 
@@ -85,9 +105,15 @@ def _describe(error: BaseException) -> str:
 def record_event(
     store: Store, *, actor: str, source: str, action: str, outcome: str, reason: str, request_id: str,
     client_id: UUID | None = None, resource: str = "", data_classes: Iterable[str] = ("S0",),
+    alert: tuple[str, str] | None = None, user_id: UUID | None = None,
 ) -> None:  # fmt: skip
-    """One audit event in a transaction of its own: sign-in attempts, denials, failures after an allowed start."""
+    """One audit event in a transaction of its own: sign-in attempts, denials, failures after an allowed start;
+    with `alert` = (kind, detail), an alert for the security officer in the same transaction."""
     with UnitOfWork(store.engine, [client_id] if client_id else [], audit_signer=store.audit_signer) as uow:
+        if alert is not None:
+            MonitoringRepository(uow.connection).raise_alert(
+                alert[0], alert[1], user_name=actor, user_id=user_id, client_id=client_id
+            )
         uow.audit.record(
             at=None, actor=actor, source=source, action=action, client=None if client_id is None else str(client_id),
             resource=resource, data_classes=tuple(data_classes), outcome=outcome, reason=reason[:_REASON_LIMIT],
@@ -118,11 +144,11 @@ def door(
             if not decision.allowed:
                 raise _DeniedError(decision)
             allowed_started = True
-            passage = Passage(uow, sealer, actor, label, resource, classes)
+            passage = Passage(uow, sealer, actor, label, resource, classes, client_id=client_id)
             yield passage
             uow.audit.record(
                 at=ctx.now(), actor=label, source=ctx.source, action=action.value,
-                client=None if client_id is None else str(client_id), resource=passage.resource,
+                client=None if passage.client_id is None else str(passage.client_id), resource=passage.resource,
                 data_classes=tuple(sorted(passage.data_classes)), outcome="allowed",
                 reason=passage.detail[:_REASON_LIMIT], request_id=ctx.request_id,
             )  # fmt: skip
@@ -131,6 +157,12 @@ def door(
                      reason=denied.decision.reason.value, request_id=ctx.request_id, client_id=client_id,
                      resource=resource, data_classes=sorted(classes))  # fmt: skip
         raise AccessDeniedError(action, denied.decision) from None
+    except RefusedError as refused:
+        record_event(store, actor=label, source=ctx.source, action=action.value, outcome="denied",
+                     reason=f"{refused.code}: {_describe(refused)}", request_id=ctx.request_id, client_id=client_id,
+                     resource=resource, data_classes=sorted(classes), alert=refused.alert,
+                     user_id=ctx.user_id)  # fmt: skip
+        raise
     except Exception as error:
         if allowed_started:
             record_event(store, actor=label, source=ctx.source, action=action.value, outcome="error",

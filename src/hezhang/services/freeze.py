@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from hezhang.security.policy import Action
+from hezhang.services.context import Context
+from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
 from hezhang.store.repositories.retention import RetentionRepository
@@ -57,18 +60,11 @@ def ensure_not_frozen(uow: UnitOfWork, client_id: UUID) -> None:
         )
 
 
-def actor_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise UserError("须注明操作人 / name the person acting (--by)")
-    return name
-
-
-def request_freeze(store: Store, client_id: UUID, requested_by: str, reason: str | None = None) -> UUID:
+def request_freeze(store: Store, ctx: Context, client_id: UUID, reason: str | None = None) -> UUID:
     """Record the client's deletion request and freeze its data; returns the request's id."""
-    by = actor_name(requested_by)
     request_id = new_id()
-    with store.work([client_id]) as (uow, sealer):
+    with door(store, ctx, Action.FREEZE_MANAGE, client_id=client_id) as passage:
+        uow, sealer, by = passage.uow, passage.sealer, passage.name
         repo = RetentionRepository(uow.connection, uow.scope)
         status = repo.client_status(client_id)
         if status is None:
@@ -80,24 +76,28 @@ def request_freeze(store: Store, client_id: UUID, requested_by: str, reason: str
             {"id": request_id, "client_id": client_id, "requested_by": by, "status": FROZEN, **sealed}
         )
         uow.clients.set_status(client_id, FROZEN)
+        passage.touched(f"deletion_requests:{request_id}", "S0", "S2", detail="deletion requested; data frozen")
     return request_id
 
 
-def revoke_freeze(store: Store, client_id: UUID, revoked_by: str) -> UUID:
+def revoke_freeze(store: Store, ctx: Context, client_id: UUID) -> UUID:
     """The client withdrew its deletion request: the freeze lifts. Returns the request's id."""
-    by = actor_name(revoked_by)
-    with store.work([client_id]) as (uow, _):
+    with door(store, ctx, Action.FREEZE_MANAGE, client_id=client_id) as passage:
+        uow, by = passage.uow, passage.name
         repo = RetentionRepository(uow.connection, uow.scope)
         request = repo.open_deletion_request(client_id)
         if request is None:
             raise UserError(f"客户 {client_id} 没有冻结中的删除请求 / client {client_id} has no open deletion request")
         repo.decide_deletion_request(request, "revoked", by)
         uow.clients.set_status(client_id, ACTIVE)
+        passage.touched(f"deletion_requests:{request['id']}", "S0", detail="deletion request revoked; freeze lifted")
         return UUID(str(request["id"]))
 
 
-def freeze_status(store: Store, client_id: UUID) -> FreezeStatus:
-    with store.work([client_id]) as (uow, _):
+def freeze_status(store: Store, ctx: Context, client_id: UUID) -> FreezeStatus:
+    with door(store, ctx, Action.FREEZE_MANAGE, client_id=client_id) as passage:
+        uow = passage.uow
+        passage.touched(f"clients:{client_id}", "S0", detail="freeze status read")
         repo = RetentionRepository(uow.connection, uow.scope)
         status = repo.client_status(client_id)
         if status is None:

@@ -14,6 +14,9 @@ from sqlalchemy import Table
 from hezhang.domain.problem import Problem
 from hezhang.importers import ImportResult, parse
 from hezhang.importers.result import Kind
+from hezhang.security.policy import Action
+from hezhang.services.context import Context
+from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import ensure_not_frozen
 from hezhang.services.sealer import EnvelopeSealer
@@ -48,25 +51,30 @@ def _sealed_lines(frame: pl.DataFrame, table: Table, sealer: EnvelopeSealer, cli
 
 
 def import_file(
-    store: Store, client_id: UUID, path: Path, kind: Kind, *, bank_account_id: UUID | None = None,
-    account_prefix: str = "1002", actor: str = "system",
+    store: Store, ctx: Context, client_id: UUID, path: Path, kind: Kind, *, bank_account_id: UUID | None = None,
+    account_prefix: str = "1002",
 ) -> ImportOutcome:  # fmt: skip
     """Parse `path`; a file with any problem is refused whole and nothing is stored. Otherwise the raw file
     (sealed), its SHA-256 and every line go in one transaction: a crash midway leaves the store as it was."""
-    data = path.read_bytes()
-    result: ImportResult = parse(data, path.name, kind, account_prefix=account_prefix)
-    if result.problems:
-        return ImportOutcome(None, 0, result.problems)
     if kind == "bank" and bank_account_id is None:
         raise UserError("导入对账单须指定银行账户 / a statement import needs --account (the bank account id)")
-    import_id = new_id()
-    period = str(result.meta.period) if result.meta.period else None
-    digest = hashlib.sha256(data).hexdigest()
-    with store.work([client_id]) as (uow, sealer):
+    data = path.read_bytes()
+    with door(store, ctx, Action.IMPORT, client_id=client_id) as passage:
+        uow, sealer, actor = passage.uow, passage.sealer, passage.name
+        result: ImportResult = parse(data, path.name, kind, account_prefix=account_prefix)
+        if result.problems:
+            passage.touched(
+                f"file:{hashlib.sha256(data).hexdigest()[:16]}", detail=f"refused: {len(result.problems)} problems"
+            )
+            return ImportOutcome(None, 0, result.problems)
+        import_id = new_id()
+        period = str(result.meta.period) if result.meta.period else None
+        digest = hashlib.sha256(data).hexdigest()
         if uow.clients.get(client_id) is None:
             raise UserError(f"没有这个客户 / no such client: {client_id}")
         ensure_not_frozen(uow, client_id)
         head_table = statement_imports if kind == "bank" else journal_imports
+        passage.touched(f"{head_table.name}:{import_id}", "S1", "S2", detail=f"{result.lines.height} lines, S2 sealed")
         files = seal_values(sealer, head_table, client_id, import_id, {"raw_file": data, "file_name": path.name})
         if kind == "bank":
             assert bank_account_id is not None

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hezhang.security.keyring import WrappedKey
+from hezhang.security.policy import Action
 from hezhang.services.clients import all_client_ids
+from hezhang.services.context import Context
+from hezhang.services.door import door
+from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
 
 
@@ -17,17 +21,23 @@ class RewrapOutcome:
     left_on_old_versions: dict[int, int]
 
 
-def rotate(store: Store) -> int:
-    """Add a keyring version and make it current; existing wrapped keys stay readable until rewrapped."""
-    return store.keyring.rotate()
+def rotate(store: Store, ctx: Context) -> int:
+    """Add a keyring version and make it current; existing wrapped keys stay readable until rewrapped.
+
+    The keyring file changes outside the database: the event is written after the rotation succeeded."""
+    with door(store, ctx, Action.KEY_MANAGE, resource="keyring") as passage:
+        version = store.keyring.rotate()
+        passage.touched("keyring", "S3", detail=f"rotated to version {version}")
+    return version
 
 
-def rewrap(store: Store) -> RewrapOutcome:
+def rewrap(store: Store, ctx: Context) -> RewrapOutcome:
     """Rewrap every live data key with the current keyring version, in one transaction."""
     keyring = store.keyring
     current = keyring.current_version
     done = 0
-    with store.work(all_client_ids(store)) as (uow, _):
+    with door(store, ctx, Action.KEY_MANAGE, clients=all_client_ids(store), resource="client_keys") as passage:
+        uow = passage.uow
         for key in uow.keys.all_live():
             if key.key_version == current or key.wrapped_key is None:
                 continue
@@ -35,18 +45,18 @@ def rewrap(store: Store) -> RewrapOutcome:
             uow.keys.rewrap(key, wrapped.version, wrapped.blob)
             done += 1
         left = {v: n for v, n in uow.keys.versions_in_use().items() if v != current}
+        passage.touched("client_keys", "S3", detail=f"{done} data keys rewrapped to version {current}")
     return RewrapOutcome(current, done, left)
 
 
-def retire(store: Store, version: int) -> None:
+def retire(store: Store, ctx: Context, version: int) -> None:
     """Retire an old keyring version once no live data key is wrapped by it."""
-    with store.work(all_client_ids(store)) as (uow, _):
-        in_use = uow.keys.versions_in_use().get(version, 0)
-    if in_use:
-        from hezhang.services.errors import UserError
-
-        raise UserError(
-            f"密钥版本 {version} 仍包裹 {in_use} 个客户数据密钥，请先 hezhang keys rewrap / "
-            f"version {version} still wraps {in_use} data keys: run `hezhang keys rewrap` first"
-        )
-    store.keyring.retire(version)
+    with door(store, ctx, Action.KEY_MANAGE, clients=all_client_ids(store), resource="keyring") as passage:
+        in_use = passage.uow.keys.versions_in_use().get(version, 0)
+        if in_use:
+            raise UserError(
+                f"密钥版本 {version} 仍包裹 {in_use} 个客户数据密钥，请先 hezhang keys rewrap / "
+                f"version {version} still wraps {in_use} data keys: run `hezhang keys rewrap` first"
+            )
+        store.keyring.retire(version)
+        passage.touched("keyring", "S3", detail=f"version {version} retired")

@@ -17,6 +17,9 @@ from hezhang.domain.money import parse_fen
 from hezhang.domain.period import Period
 from hezhang.matching import MatchResult
 from hezhang.matching.engine import MATCH_SCHEMA
+from hezhang.security.policy import Action
+from hezhang.services.context import Context
+from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.outputs import masked_statement
 from hezhang.services.store_access import Store
@@ -31,6 +34,9 @@ from hezhang.services.stored_reconciliation import (
 from hezhang.store.tables import matches as matches_table
 
 ACCEPTED = ("auto", "confirmed", "manual")
+
+#: A decision: the stored match rows and the opened lines in, the revised rows out; the third argument is who.
+Change = Callable[[list[dict[str, Any]], Loaded, str], list[dict[str, Any]]]
 
 
 def _result_of(rows: list[dict[str, Any]], loaded: Loaded) -> MatchResult:
@@ -56,12 +62,13 @@ def _result_of(rows: list[dict[str, Any]], loaded: Loaded) -> MatchResult:
 
 
 def _revise(
-    store: Store, client_id: UUID, reconciliation_id: UUID, actor: str,
-    change: Callable[[list[dict[str, Any]], Loaded], list[dict[str, Any]]],
+    store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, what: str, change: Change,
     learned: list[tuple[list[int], list[int]]] | None = None,
 ) -> StoredOutcome:  # fmt: skip
     """Apply a person's decision to the stored matches, recompute the statement, save it as a draft again."""
-    with store.work([client_id]) as (uow, sealer):
+    resource = f"reconciliations:{reconciliation_id}"
+    with door(store, ctx, Action.MATCH_DECIDE, client_id=client_id, resource=resource) as passage:
+        uow, sealer, actor = passage.uow, passage.sealer, passage.name
         rec = uow.reconciliations.get(reconciliation_id)
         if rec is None:
             raise UserError(f"没有这个调节表 / no such reconciliation: {reconciliation_id}")
@@ -76,7 +83,7 @@ def _revise(
             if sealed is not None:
                 row["reason"] = sealer.open(client_id, matches_table.name, "reason", row["id"], bytes(sealed)).decode()
             rows.append(row)
-        rows = change(rows, loaded)
+        rows = change(rows, loaded, actor)
         for bank_rows, ledger_rows in learned or []:
             learn_alias(uow, sealer, client_id, loaded, bank_rows, ledger_rows, actor)
         result = _result_of(rows, loaded)
@@ -87,6 +94,7 @@ def _revise(
         save_reconciliation(
             uow, sealer, client_id, rec.bank_account_id, period, statement, rows, actor, loaded, rec.preparer
         )
+        passage.touched(resource, "S1", "S2", detail=what)
     return StoredOutcome(reconciliation_id, masked_statement(statement), result)
 
 
@@ -105,39 +113,39 @@ def _free(rows: list[dict[str, Any]], bank: list[int], ledger: list[int]) -> Non
         raise UserError("有行已在其他勾对中 / a line is already in another match")
 
 
-def confirm(store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, actor: str) -> StoredOutcome:
+def confirm(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, match_id: int) -> StoredOutcome:
     """A person confirms a suggestion: it counts as matched from now on."""
 
     learned: list[tuple[list[int], list[int]]] = []
 
-    def change(rows: list[dict[str, Any]], _: Loaded) -> list[dict[str, Any]]:
+    def change(rows: list[dict[str, Any]], _: Loaded, actor: str) -> list[dict[str, Any]]:
         row = _one(rows, match_id, ("suggested",))
         _free(rows, row["bank_rows"], row["ledger_rows"])
         row["status"], row["confirmed_by"] = "confirmed", actor
         learned.append((row["bank_rows"], row["ledger_rows"]))
         return rows
 
-    return _revise(store, client_id, reconciliation_id, actor, change, learned)
+    return _revise(store, ctx, client_id, reconciliation_id, f"confirmed match {match_id}", change, learned)
 
 
-def reject(store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, actor: str) -> StoredOutcome:
-    def change(rows: list[dict[str, Any]], _: Loaded) -> list[dict[str, Any]]:
+def reject(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, match_id: int) -> StoredOutcome:
+    def change(rows: list[dict[str, Any]], _: Loaded, __: str) -> list[dict[str, Any]]:
         _one(rows, match_id, ("suggested",))["status"] = "rejected"
         return rows
 
-    return _revise(store, client_id, reconciliation_id, actor, change)
+    return _revise(store, ctx, client_id, reconciliation_id, f"rejected match {match_id}", change)
 
 
 def manual_match(
-    store: Store, client_id: UUID, reconciliation_id: UUID, bank_rows: list[int], ledger_rows: list[int],
-    reason: str, actor: str,
+    store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, bank_rows: list[int],
+    ledger_rows: list[int], reason: str,
 ) -> StoredOutcome:  # fmt: skip
     """A person matches lines by hand, with a reason; the difference (ledger − bank) becomes an item."""
     if not reason.strip():
         raise UserError("手工勾对须说明理由 / a manual match needs a reason")
     learned: list[tuple[list[int], list[int]]] = []
 
-    def change(rows: list[dict[str, Any]], loaded: Loaded) -> list[dict[str, Any]]:
+    def change(rows: list[dict[str, Any]], loaded: Loaded, actor: str) -> list[dict[str, Any]]:
         known_b, known_l = set(loaded.bank["row"].to_list()), set(loaded.ledger["row"].to_list())
         if not bank_rows or not ledger_rows or not set(bank_rows) <= known_b or not set(ledger_rows) <= known_l:
             raise UserError("行号不存在 / no such bank or ledger row")
@@ -153,19 +161,20 @@ def manual_match(
         learned.append((bank_rows, ledger_rows))
         return rows
 
-    return _revise(store, client_id, reconciliation_id, actor, change, learned)
+    what = f"manual match of bank rows {sorted(bank_rows)} and book rows {sorted(ledger_rows)}"
+    return _revise(store, ctx, client_id, reconciliation_id, what, change, learned)
 
 
 def unmatch(
-    store: Store, client_id: UUID, reconciliation_id: UUID, match_id: int, reason: str, actor: str
+    store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, match_id: int, reason: str
 ) -> StoredOutcome:
     """A person undoes a match, with a reason; its lines are outstanding again."""
     if not reason.strip():
         raise UserError("取消勾对须说明理由 / undoing a match needs a reason")
 
-    def change(rows: list[dict[str, Any]], _: Loaded) -> list[dict[str, Any]]:
+    def change(rows: list[dict[str, Any]], _: Loaded, __: str) -> list[dict[str, Any]]:
         row = _one(rows, match_id, ACCEPTED)
         row["status"], row["reason"] = "unmatched", reason
         return rows
 
-    return _revise(store, client_id, reconciliation_id, actor, change)
+    return _revise(store, ctx, client_id, reconciliation_id, f"undid match {match_id}", change)

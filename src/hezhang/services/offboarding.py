@@ -34,6 +34,9 @@ from uuid import UUID
 from sqlalchemy import RowMapping, Table
 
 from hezhang.domain.money import format_fen
+from hezhang.security.policy import Action
+from hezhang.services.context import Context
+from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import OFFBOARDED, ensure_not_frozen
 from hezhang.services.sealer import EnvelopeSealer
@@ -203,24 +206,26 @@ def _row(record: Any) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
-def export_client(store: Store, client_id: UUID, out: Path, *, shred: bool = False) -> ExportOutcome:
+def export_client(store: Store, ctx: Context, client_id: UUID, out: Path, *, shred: bool = False) -> ExportOutcome:
     """Write everything of the client into `out` (new or empty; made 0700), verify it, and with `shred` destroy
     the client's data key afterwards. Refused for a frozen, handed-over or deleted client."""
     _check_readable(store, client_id)
     folder = _Folder(out)
-    with store.work([client_id]) as (uow, sealer):
-        ensure_not_frozen(uow, client_id)
-        manifest = _export(uow, sealer, client_id, folder)
+    with door(store, ctx, Action.CLIENT_EXPORT, client_id=client_id) as passage:
+        ensure_not_frozen(passage.uow, client_id)
+        manifest = _export(passage.uow, passage.sealer, client_id, folder)
+        passage.touched(f"clients:{client_id}", "S1", "S2", detail=f"exported in full (revealed) to {out}")
     manifest["written"] = dict(sorted(folder.written.items()))
     folder.verify()
     manifest_path = out / MANIFEST
     folder.write(MANIFEST, _json(manifest))
     folder.verify()
     if shred:
-        with store.work([client_id]) as (uow, _):
-            ensure_not_frozen(uow, client_id)
-            uow.keys.destroy(client_id)
-            uow.clients.set_status(client_id, OFFBOARDED)
+        with door(store, ctx, Action.CLIENT_EXPORT, client_id=client_id) as passage:
+            ensure_not_frozen(passage.uow, client_id)
+            passage.uow.keys.destroy(client_id)
+            passage.uow.clients.set_status(client_id, OFFBOARDED)
+            passage.touched(f"client_keys:{client_id}", "S3", detail="data key destroyed after the export (offboarded)")
     counts = manifest["counts"]
     return ExportOutcome(
         out, manifest_path, counts["files"], counts["bank_lines"], counts["ledger_lines"], counts["reconciliations"],

@@ -15,9 +15,12 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from hezhang.security.policy import Action
 from hezhang.services.clients import all_client_ids
+from hezhang.services.context import Context
+from hezhang.services.door import door
 from hezhang.services.errors import UserError
-from hezhang.services.freeze import actor_name, complete_if_nothing_kept
+from hezhang.services.freeze import complete_if_nothing_kept
 from hezhang.services.store_access import Store
 from hezhang.store.repositories.retention import HEADS, DestroyedGroup, KeptRecord, RetentionRepository
 from hezhang.store.retention import ArchiveType
@@ -100,11 +103,14 @@ def _clients(store: Store, client_ids: Sequence[UUID] | None) -> list[UUID]:
         raise UserError("在 PostgreSQL 上须指定客户（--client）/ on PostgreSQL name the clients (--client)") from None
 
 
-def due(store: Store, as_of: date | None = None, client_ids: Sequence[UUID] | None = None) -> list[DueItem]:
+def due(
+    store: Store, ctx: Context, as_of: date | None = None, client_ids: Sequence[UUID] | None = None
+) -> list[DueItem]:
     """What has expired on `as_of` (default today): per client and table, the count, archive type and date."""
-    day = as_of or date.today()
-    with store.work(_clients(store, client_ids)) as (uow, _):
-        groups = RetentionRepository(uow.connection, uow.scope).groups(expired_before=day)
+    day = as_of or ctx.today()
+    with door(store, ctx, Action.RETENTION_MANAGE, clients=_clients(store, client_ids)) as passage:
+        groups = RetentionRepository(passage.uow.connection, passage.uow.scope).groups(expired_before=day)
+        passage.touched("retention", "S0", detail=f"due before {day}: {len(groups)} groups")
     return [DueItem(g.client_id, g.table, g.archive_type, g.retain_until, g.count) for g in groups]
 
 
@@ -124,7 +130,7 @@ def _refusal(records: Sequence[KeptRecord]) -> UserError:
 
 def request_destruction(
     store: Store,
-    requested_by: str,
+    ctx: Context,
     client_id: UUID,
     *,
     tables: Sequence[str] | None = None,
@@ -135,12 +141,12 @@ def request_destruction(
 
     Refused with the first day destruction becomes possible when a named record, or every record in scope, is
     still within its retention period. The request waits for a second person's `approve_destruction`."""
-    by = actor_name(requested_by)
-    day = today or date.today()
+    day = today or ctx.today()
     for name in tables or ():
         if name not in HEADS:
             raise UserError(f"不能按表 {name} 销毁 / cannot destroy by table {name}: use one of {sorted(HEADS)}")
-    with store.work([client_id]) as (uow, _):
+    with door(store, ctx, Action.RETENTION_MANAGE, clients=[client_id]) as passage:
+        uow, by = passage.uow, passage.name
         repo = RetentionRepository(uow.connection, uow.scope)
         if repo.client_status(client_id) is None:
             raise UserError(f"没有这个客户 / no such client: {client_id}")
@@ -167,13 +173,19 @@ def request_destruction(
                 "requested_by": by,
             }
         )
+        passage.touched(f"destruction_requests:{request_id}", "S0", detail=f"{len(expired)} records proposed",
+                        client_id=client_id)  # fmt: skip
     return DestructionRequest(request_id, client_id, by, day, "pending", tuple(expired))
 
 
-def pending_destructions(store: Store, client_ids: Sequence[UUID] | None = None) -> list[DestructionRequest]:
-    with store.work(_clients(store, client_ids)) as (uow, _):
-        repo = RetentionRepository(uow.connection, uow.scope)
-        return [_request(repo, row) for row in repo.destruction_requests("pending")]
+def pending_destructions(
+    store: Store, ctx: Context, client_ids: Sequence[UUID] | None = None
+) -> list[DestructionRequest]:
+    with door(store, ctx, Action.RETENTION_MANAGE, clients=_clients(store, client_ids)) as passage:
+        repo = RetentionRepository(passage.uow.connection, passage.uow.scope)
+        found = [_request(repo, row) for row in repo.destruction_requests("pending")]
+        passage.touched("destruction_requests", "S0", detail=f"{len(found)} pending")
+        return found
 
 
 def _request(repo: RetentionRepository, row: Any) -> DestructionRequest:
@@ -185,13 +197,16 @@ def _request(repo: RetentionRepository, row: Any) -> DestructionRequest:
 
 
 def approve_destruction(
-    store: Store, request_id: UUID, approved_by: str, *, client_id: UUID | None = None, today: date | None = None
+    store: Store, ctx: Context, request_id: UUID, *, client_id: UUID | None = None, today: date | None = None
 ) -> DestructionOutcome:
     """A second person approves a pending request: its records (still expired) are deleted with their children
     and the 销毁清册 gets one entry per table, archive type and retention date, all in one transaction."""
-    by = actor_name(approved_by)
-    day = today or date.today()
-    with store.work(_clients(store, None if client_id is None else [client_id])) as (uow, _):
+    day = today or ctx.today()
+    clients = _clients(store, None if client_id is None else [client_id])
+    with door(
+        store, ctx, Action.RETENTION_MANAGE, clients=clients, resource=f"destruction_requests:{request_id}"
+    ) as passage:
+        uow, by = passage.uow, passage.name
         repo = RetentionRepository(uow.connection, uow.scope)
         row = repo.destruction_request(request_id)
         if row is None:
@@ -211,18 +226,24 @@ def approve_destruction(
         register_ids = repo.register(_entry(request, by, g) for g in destroyed)
         repo.decide_destruction_request(row, "destroyed", by)
         completed = complete_if_nothing_kept(uow, request.client_id, by)
+        passage.touched(f"destruction_requests:{request_id}", "S0", "S1", "S2", client_id=request.client_id,
+                        detail=f"approved: {sum(g.count for g in destroyed)} records destroyed")  # fmt: skip
     return DestructionOutcome(request_id, tuple(destroyed), tuple(register_ids), tuple(held), completed)
 
 
-def withdraw_destruction(store: Store, request_id: UUID, by: str, *, client_id: UUID | None = None) -> None:
+def withdraw_destruction(store: Store, ctx: Context, request_id: UUID, *, client_id: UUID | None = None) -> None:
     """Withdraw a pending request (the requester or anyone else); nothing is destroyed."""
-    actor = actor_name(by)
-    with store.work(_clients(store, None if client_id is None else [client_id])) as (uow, _):
+    clients = _clients(store, None if client_id is None else [client_id])
+    with door(
+        store, ctx, Action.RETENTION_MANAGE, clients=clients, resource=f"destruction_requests:{request_id}"
+    ) as passage:
+        uow, actor = passage.uow, passage.name
         repo = RetentionRepository(uow.connection, uow.scope)
         row = repo.destruction_request(request_id)
         if row is None or row["status"] != "pending":
             raise UserError(f"没有待批准的销毁申请 / no pending destruction request: {request_id}")
         repo.decide_destruction_request(row, "withdrawn", actor)
+        passage.touched(f"destruction_requests:{request_id}", "S0", client_id=row["client_id"], detail="withdrawn")
 
 
 def _entry(request: DestructionRequest, approved_by: str, group: DestroyedGroup) -> dict[str, Any]:
@@ -249,7 +270,9 @@ def _entry(request: DestructionRequest, approved_by: str, group: DestroyedGroup)
     }
 
 
-def register_entries(store: Store, client_ids: Sequence[UUID] | None = None) -> list[dict[str, Any]]:
+def register_entries(store: Store, ctx: Context, client_ids: Sequence[UUID] | None = None) -> list[dict[str, Any]]:
     """The 销毁清册 of the allowed clients, oldest first."""
-    with store.work(_clients(store, client_ids)) as (uow, _):
-        return [dict(r) for r in RetentionRepository(uow.connection, uow.scope).register_entries()]
+    with door(store, ctx, Action.RETENTION_MANAGE, clients=_clients(store, client_ids)) as passage:
+        entries = [dict(r) for r in RetentionRepository(passage.uow.connection, passage.uow.scope).register_entries()]
+        passage.touched("destruction_register", "S0", "S1", detail=f"{len(entries)} entries read")
+        return entries

@@ -24,6 +24,9 @@ from hezhang.matching.names import core_names
 from hezhang.reconciliation import BalanceReconciliation, OutstandingItem, OutstandingKind, reconcile
 from hezhang.reconciliation.carry import carried_lines
 from hezhang.reports.reconciliation_json import reconciliation_document
+from hezhang.security.policy import Action
+from hezhang.services.context import Context
+from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import ensure_not_frozen
 from hezhang.services.outputs import masked_statement
@@ -136,11 +139,12 @@ def statement_of(loaded: Loaded, result: MatchResult, period: Period, opening: i
 
 
 def reconcile_period(
-    store: Store, client_id: UUID, account_id: UUID, period: Period, *, actor: str = "system",
+    store: Store, ctx: Context, client_id: UUID, account_id: UUID, period: Period, *,
     book_opening: str | None = None,
 ) -> StoredOutcome:  # fmt: skip
-    """Match and reconcile from the store and save the statement as a draft prepared by `actor`."""
-    with store.work([client_id]) as (uow, sealer):
+    """Match and reconcile from the store and save the statement as a draft prepared by the acting user."""
+    with door(store, ctx, Action.RECONCILE, client_id=client_id) as passage:
+        uow, sealer, actor = passage.uow, passage.sealer, passage.name
         loaded = load_lines(uow, sealer, client_id, account_id, period)
         result = match(
             loaded.bank, loaded.ledger, aliases=stored_aliases(uow, sealer, client_id), context=loaded.context
@@ -153,6 +157,8 @@ def reconcile_period(
         statement = statement_of(loaded, result, period, opening)
         rows = [dict(r) for r in result.frame.iter_rows(named=True)]
         rec_id = save_reconciliation(uow, sealer, client_id, account_id, period, statement, rows, actor, loaded)
+        opened = f"{period}: {loaded.bank.height} bank and {loaded.ledger.height} book lines opened"
+        passage.touched(f"reconciliations:{rec_id}", "S1", "S2", detail=opened)
     bank_count = loaded.bank.filter(pl.col("row") > 0).height
     ledger_count = loaded.ledger.filter(pl.col("row") > 0).height
     return StoredOutcome(rec_id, masked_statement(statement), result, bank_count, ledger_count)
@@ -251,9 +257,11 @@ def learn_alias(
                               confirmed_by=actor, **sealed))  # type: ignore[arg-type]  # fmt: skip
 
 
-def advance(store: Store, client_id: UUID, reconciliation_id: UUID, to: str, actor: str) -> str:
+def advance(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, to: str) -> str:
     """Move a reconciliation draft → prepared → reviewed → locked. The preparer can never review or lock it."""
-    with store.work([client_id]) as (uow, _):
+    action = Action.REVIEW if to in ("reviewed", "locked") else Action.RECONCILE
+    with door(store, ctx, action, client_id=client_id, resource=f"reconciliations:{reconciliation_id}") as passage:
+        uow, actor = passage.uow, passage.name
         rec = uow.reconciliations.get(reconciliation_id)
         if rec is None:
             raise UserError(f"没有这个调节表 / no such reconciliation: {reconciliation_id}")
@@ -261,7 +269,33 @@ def advance(store: Store, client_id: UUID, reconciliation_id: UUID, to: str, act
             raise UserError(
                 f"调节表状态为 {rec.status}，不能直接改为 {to} / a {rec.status} reconciliation cannot become {to}"
             )
-        if to in ("reviewed", "locked") and actor == rec.preparer:
-            raise UserError(f"制单人 {actor} 不能复核或锁定自己编制的调节表 / the preparer cannot review or lock it")
+        if action is Action.REVIEW:
+            passage.refuse_preparer(rec.preparer)
         uow.reconciliations.set_status(reconciliation_id, to, reviewer=actor if to == "reviewed" else None)
+        passage.touched(f"reconciliations:{reconciliation_id}", "S0", detail=f"{rec.status} -> {to}")
     return to
+
+
+@dataclass(frozen=True)
+class ReconciliationView:
+    """A stored reconciliation as shown: the masked statement document and who prepared and reviewed it."""
+
+    id: UUID
+    client_id: UUID
+    period: str
+    status: str
+    preparer: str | None
+    reviewer: str | None
+    statement: dict[str, Any]
+
+
+def read_reconciliation(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID) -> ReconciliationView:
+    """The saved 余额调节表 of a client, masked (what a reviewer signs, what the client sees in the portal)."""
+    resource = f"reconciliations:{reconciliation_id}"
+    with door(store, ctx, Action.RECONCILIATION_READ, client_id=client_id, resource=resource) as passage:
+        rec = passage.uow.reconciliations.get(reconciliation_id)
+        if rec is None or rec.client_id != client_id:
+            raise UserError(f"没有这个调节表 / no such reconciliation: {reconciliation_id}")
+        passage.touched(resource, "S1", "S2", detail="statement read, S2 masked")
+        return ReconciliationView(rec.id, rec.client_id, rec.period, rec.status, rec.preparer, rec.reviewer,
+                                  dict(rec.statement or {}))  # fmt: skip

@@ -83,7 +83,7 @@ class Action(StrEnum):
     BACKUP_RESTORE = "backup.restore"
     RETENTION_MANAGE = "retention.manage"  # due list, destruction request, approval
     AUDIT_VERIFY = "audit.verify"  # verify and export the whole trail, make checkpoints
-    ALERT_READ = "alert.read"
+    ALERT_HANDLE = "alert.handle"  # read and close alerts
     # client-scoped
     CLIENT_READ = "client.read"
     ACCOUNT_ADD = "account.add"
@@ -127,7 +127,7 @@ ACTIONS: Final[dict[Action, ActionRule]] = {
     Action.BACKUP_RESTORE: _rule(SO),
     Action.RETENTION_MANAGE: _rule(A, SO),
     Action.AUDIT_VERIFY: _rule(SO, AU),
-    Action.ALERT_READ: _rule(SO),
+    Action.ALERT_HANDLE: _rule(SO),
     Action.CLIENT_READ: _rule(SU, AC, AS, AU, CU, client=True, touches=Clearance.S1),
     Action.ACCOUNT_ADD: _rule(SU, AC, client=True, touches=Clearance.S2, changes=True),
     Action.IMPORT: _rule(

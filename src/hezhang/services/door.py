@@ -26,7 +26,7 @@ from hezhang.services.store_access import Store
 from hezhang.store.repositories.monitoring import MonitoringRepository
 from hezhang.store.uow import UnitOfWork
 
-__all__ = ["AccessDeniedError", "Passage", "RefusedError", "door", "record_event"]
+__all__ = ["AccessDeniedError", "Passage", "RefusedError", "decision", "door", "record_event"]
 
 _CLASSES_UP_TO = {Clearance.S0: ("S0",), Clearance.S1: ("S0", "S1"), Clearance.S2: ("S0", "S1", "S2")}
 _REASON_LIMIT = 500
@@ -169,3 +169,13 @@ def door(
                          reason=_describe(error), request_id=ctx.request_id, client_id=client_id,
                          resource=resource, data_classes=sorted(classes))  # fmt: skip
         raise
+
+
+def decision(store: Store, ctx: Context, action: Action, client_id: UUID | None = None) -> Decision:
+    """What the policy would say now, from the facts in the store, without acting (and so without an event):
+    for faces deciding what to offer. Every real access still goes through `door`."""
+    with store.work([client_id] if client_id else []) as (uow, _):
+        today = ctx.today()
+        actor = uow.people.actor(ctx.user_id, today) or _unknown(ctx.user_id)
+        facts = uow.people.resource(client_id, today) if client_id else Resource()
+        return authorize(actor, action, facts, today)

@@ -15,15 +15,17 @@ from hezhang.store.tables.identity import (
     users,
 )
 from hezhang.store.tables.imports import bank_lines, journal_imports, ledger_lines, statement_imports
+from hezhang.store.tables.monitoring import alerts
 from hezhang.store.tables.reconciliations import aliases, matches, outstanding_items, reconciliations
 
 __all__ = [
     "CLIENT_COLUMN",
+    "alerts",
     "aliases",
+    "assignments",
     "audit_checkpoints",
     "audit_events",
     "audit_signing_keys",
-    "assignments",
     "bank_accounts",
     "bank_lines",
     "client_keys",

@@ -22,6 +22,8 @@ from hezhang.store.repositories.aliases import AliasRepository
 from hezhang.store.repositories.clients import ClientRepository
 from hezhang.store.repositories.imports import ImportRepository
 from hezhang.store.repositories.keys import ClientKeyRepository
+from hezhang.store.repositories.logins import LoginRepository
+from hezhang.store.repositories.people import PeopleRepository
 from hezhang.store.repositories.reconciliations import ReconciliationRepository
 from hezhang.store.rls import SETTING
 from hezhang.store.scope import ClientScope
@@ -34,6 +36,8 @@ class UnitOfWork:
     reconciliations: ReconciliationRepository
     aliases: AliasRepository
     keys: ClientKeyRepository
+    people: PeopleRepository
+    logins: LoginRepository
 
     def __init__(self, engine: Engine, allowed_client_ids: Iterable[UUID]) -> None:
         self.engine = engine
@@ -66,6 +70,8 @@ class UnitOfWork:
         self.reconciliations = ReconciliationRepository(connection, self.scope)
         self.aliases = AliasRepository(connection, self.scope)
         self.keys = ClientKeyRepository(connection, self.scope)
+        self.people = PeopleRepository(connection, self.scope)
+        self.logins = LoginRepository(connection, self.scope)
         return self
 
     def __exit__(

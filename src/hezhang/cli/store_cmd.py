@@ -20,7 +20,11 @@ match_app = typer.Typer(help="人工确认、拒绝、手工勾对、取消勾�
 
 
 @guarded
-def init() -> None:
+def init(
+    admin: Annotated[
+        str | None, typer.Option("--admin", help="同时创建第一位管理员 / also create the first firm admin")
+    ] = None,
+) -> None:
     """初始化本地库与密钥环 / Create the store and the local keyring (embedded default: SQLite)."""
     from hezhang.services.store_access import initialize
 
@@ -31,6 +35,13 @@ def init() -> None:
             f"[yellow]已新建密钥环 / new keyring:[/yellow] {store.settings.keyring_path} — "
             "请另行备份，丢失则数据无法解密 / back it up separately: without it nothing can be decrypted"
         )
+    if admin is not None:
+        from hezhang.cli.people_cmd import new_password, print_enrollment
+        from hezhang.services.people import bootstrap_admin
+
+        user_id, enrollment = bootstrap_admin(store, admin, new_password())
+        console.print(f"已创建管理员 / first firm admin: {admin} ({user_id})")
+        print_enrollment(enrollment)
 
 
 @client_app.command("add")

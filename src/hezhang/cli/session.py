@@ -1,0 +1,87 @@
+"""The CLI's session: the token `hezhang login` keeps in the data folder, and the context every command acts with.
+
+The token lives in the file `session` in the data folder, readable by its owner only (0600); `HEZHANG_SESSION`
+in the environment overrides the file (scripts, CI). hezhang's store keeps only the token's hash. Commands call
+`current_context()`: it checks the session (idle and absolute timeouts, a disabled user) and returns the context
+with the source "cli:<os user>@<host>".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import socket
+from pathlib import Path
+
+from hezhang.services.context import Context
+from hezhang.services.errors import UserError
+from hezhang.services.sign_in import SessionEndedError, resume
+from hezhang.services.store_access import Store, open_store
+
+ENV_SESSION = "HEZHANG_SESSION"
+SESSION_FILE = "session"
+
+
+class NotSignedInError(UserError):
+    """No session: sign in first."""
+
+
+def cli_source() -> str:
+    """Where CLI requests come from: "cli:<os user>@<host>"."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return f"cli:{user}@{socket.gethostname()}"
+
+
+def session_path(store: Store) -> Path:
+    return store.settings.data_dir / SESSION_FILE
+
+
+def save_token(store: Store, token: str) -> Path:
+    """Write the token to the 0600 session file (replacing any previous one atomically)."""
+    path = session_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{SESSION_FILE}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(token)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    return path
+
+
+def read_token(store: Store) -> str | None:
+    """`HEZHANG_SESSION`, else the session file's token, else None."""
+    token = os.environ.get(ENV_SESSION, "").strip()
+    if token:
+        return token
+    try:
+        return session_path(store).read_text(encoding="ascii").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def forget_token(store: Store) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        session_path(store).unlink()
+
+
+def current_context(store: Store | None = None) -> Context:
+    """The signed-in user's context for a command; a clear error when nobody is signed in or the session ended."""
+    store = store or open_store()
+    token = read_token(store)
+    if token is None:
+        raise NotSignedInError("请先登录 hezhang login / sign in first: hezhang login NAME")
+    try:
+        return resume(store, token, cli_source())
+    except SessionEndedError as ended:
+        if not os.environ.get(ENV_SESSION):
+            forget_token(store)
+        raise NotSignedInError(f"{ended}；请重新登录 hezhang login / sign in again: hezhang login NAME") from None

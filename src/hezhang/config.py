@@ -8,6 +8,13 @@
 | `HEZHANG_ADMIN_DATABASE_URL` | the database as its owner, for migrations only | the same as `HEZHANG_DATABASE_URL` |
 | `HEZHANG_KEYRING` | the local keyring file (0600, outside the database) | `keyring.json` in the data dir |
 | `HEZHANG_CIPHER` | `aes-256-gcm` or `sm4-gcm` (国密) for new data keys | `aes-256-gcm` |
+| `HEZHANG_AUDIT_KEEP_DAYS` | audit events are kept at least this many days (183 at the least) | `1096` (3 years) |
+| `HEZHANG_AUDIT_CHECKPOINT_EVERY` | events between two signed audit checkpoints | `1000` |
+
+Audit retention: events are kept at least `HEZHANG_AUDIT_KEEP_DAYS` days (PIPL Art. 55-56 processing records: 3
+years; 网络安全法 Art. 21 access logs: 6 months, so anything under 183 days is refused). Nothing in hezhang deletes
+an audit event: the database refuses UPDATE, DELETE and TRUNCATE on the trail (migration 0004), so in practice
+events are kept for good; the setting is the promise the firm makes, not a purge schedule.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 CIPHERS = ("aes-256-gcm", "sm4-gcm")
+AUDIT_KEEP_DAYS_DEFAULT = 1096
+AUDIT_KEEP_DAYS_MINIMUM = 183
+AUDIT_CHECKPOINT_EVERY_DEFAULT = 1000
 
 
 class SettingsError(ValueError):
@@ -33,6 +43,8 @@ class Settings:
     admin_database_url: str
     keyring_path: Path
     cipher: str
+    audit_keep_days: int = AUDIT_KEEP_DAYS_DEFAULT
+    audit_checkpoint_every: int = AUDIT_CHECKPOINT_EVERY_DEFAULT
 
     @property
     def embedded(self) -> bool:
@@ -56,6 +68,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         )
     if env == "prod" and urlsplit(database_url).username == "postgres":
         raise SettingsError("生产环境不得以 postgres 超级用户连接 / prod must not connect as the postgres superuser")
+    keep_days = _whole_number(env_vars, "HEZHANG_AUDIT_KEEP_DAYS", AUDIT_KEEP_DAYS_DEFAULT)
+    if keep_days < AUDIT_KEEP_DAYS_MINIMUM:
+        raise SettingsError(
+            f"HEZHANG_AUDIT_KEEP_DAYS 不得少于 {AUDIT_KEEP_DAYS_MINIMUM} 天（网络安全法要求访问日志至少保存六个月），"
+            f"而不是 {keep_days} / HEZHANG_AUDIT_KEEP_DAYS must be at least {AUDIT_KEEP_DAYS_MINIMUM} days "
+            f"(access logs are kept at least six months), not {keep_days}"
+        )
+    every = _whole_number(env_vars, "HEZHANG_AUDIT_CHECKPOINT_EVERY", AUDIT_CHECKPOINT_EVERY_DEFAULT)
+    if every < 1:
+        raise SettingsError(
+            f"HEZHANG_AUDIT_CHECKPOINT_EVERY 须为正整数，而不是 {every} / HEZHANG_AUDIT_CHECKPOINT_EVERY must be >= 1"
+        )
     return Settings(
         env=env,
         data_dir=data_dir,
@@ -63,4 +87,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         admin_database_url=env_vars.get("HEZHANG_ADMIN_DATABASE_URL") or database_url,
         keyring_path=keyring,
         cipher=cipher,
+        audit_keep_days=keep_days,
+        audit_checkpoint_every=every,
     )
+
+
+def _whole_number(env_vars: Mapping[str, str], name: str, default: int) -> int:
+    raw = env_vars.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} 须为整数，而不是 {raw!r} / {name} must be a whole number, not {raw!r}") from None

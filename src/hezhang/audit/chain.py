@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -16,11 +17,21 @@ from hezhang.audit.checkpoint import Checkpoint, sign_checkpoint
 from hezhang.audit.event import GENESIS, AuditEvent, canonical, event_hash
 from hezhang.audit.merkle import Frontier, consistency_proof, inclusion_proof, root
 
-__all__ = ["AuditLog", "append"]
+__all__ = ["AuditLog", "Link", "append"]
+
+
+class Link(Protocol):
+    """What the next event needs of the one before it (an `AuditEvent`, or the head read from a store)."""
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def hash(self) -> bytes: ...
 
 
 def append(
-    prev: AuditEvent | None,
+    prev: Link | None,
     *,
     at: datetime,
     actor: str,

@@ -2,11 +2,15 @@
 
     python -m hezhang.audit.verify EXPORT --key PUBLIC_KEY_PEM      (or: python verify.py EXPORT --key KEY)
 
-It imports only the standard library and `cryptography`, so a client or an outside auditor can read it whole.
-The producing side of hezhang (`event`, `merkle`, `checkpoint`) imports its checking half from here, so the
-encoding, the tree and the signed message have one definition.
+It imports only the standard library and `cryptography`, so a client or an outside auditor can read it whole
+(which is why it is one file, longer than the house's usual module). The producing side of hezhang (`event`,
+`merkle`, `checkpoint`) imports its checking half from here, so the encoding, the tree and the signed message
+have one definition. `--key` may be given several times, and a PEM file may hold several keys: checkpoints made
+before a keyring rotation are signed by the key of their time.
 
-Export format (UTF-8, one JSON object a line, lines end with "\\n"): all events in sequence order, then all
+Two formats; the verifier tells them apart by their first line (an access history starts with its header).
+
+Whole-trail export (UTF-8, one JSON object a line, lines end with "\\n"): all events in sequence order, then all
 checkpoints in size order. Every line is canonical JSON: keys sorted, no whitespace, non-ASCII kept as UTF-8.
 
     {"event":<canonical event>,"hash":"<64 lowercase hex>"}
@@ -20,6 +24,21 @@ exact bytes); the first event's prev_hash is 32 zero bytes. The Merkle tree is R
 CHECKPOINT_CONTEXT followed by the canonical JSON of {"at", "root" (hex), "size"}; key_id is the first 8 bytes
 of SHA-256 of the raw public key, in hex.
 
+A client's access history: the events about one client, each with its RFC 6962 inclusion proof (PATH, leaf
+first, RFC 9162 §2.1.3) at index sequence - 1 in the tree of one signed checkpoint. A header, then the events in
+sequence order:
+
+    {"access_history":{"checkpoint":{<as above>},"client":"<id>","key_id":"<16 hex>","sequences":[<n>,...],
+                       "signature":"<128 hex>"}}                                              (one line)
+    {"event":<canonical event>,"hash":"<64 hex>","proof":["<64 hex>",...]}
+
+The header's signature (by the key `key_id`, usually the checkpoint's) covers ACCESS_CONTEXT followed by the
+canonical JSON of {"client", "root" (hex), "sequences", "size"}: the firm states under its key that these are
+all the client's events in that tree, so one left out, added or moved shows. Each event must hash to its
+`hash`, belong to the client, and its proof must lead to the checkpoint's root. (A proof shows an event is in
+the trail; that no event of the client is missing rests on the signed list, which an auditor holding the whole
+trail can check.)
+
 The verifier reports the first bad sequence number: the first place where the export stops being the log that
 was signed. Events after the last checkpoint are checked as a chain only (an attacker who rewrites them and
 recomputes every hash is caught by the next checkpoint, not before); a changed event whose hash was recomputed
@@ -31,12 +50,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import itertools
 import json
 import re
 import sys
 from array import array
 from binascii import unhexlify
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -53,11 +73,15 @@ EVENT_KEYS = frozenset(
     | {"sequence", "source"}
 )
 CHECKPOINT_KEYS = frozenset({"at", "key_id", "root", "signature", "size"})
+ACCESS_CONTEXT = b"hezhang audit access history v1\n"
+ACCESS_KEYS = frozenset({"checkpoint", "client", "key_id", "sequences", "signature"})
 EVENT_HEAD, HASH_MID, LINE_TAIL = b'{"event":', b',"hash":"', b'"}'
+CHECKPOINT_HEAD, ACCESS_HEAD = b'{"checkpoint":', b'{"access_history":'
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"))
 _HEX64 = re.compile(rb"[0-9a-f]{64}")
 _DECODER = json.JSONDecoder()
 _HEX64_TEXT = re.compile(r"[0-9a-f]{64}")
+_HEX_TEXT = re.compile(r"[0-9a-f]*")
 _sha256 = hashlib.sha256
 
 
@@ -94,6 +118,20 @@ class Frontier:
             n >>= 1
         self._stack.append(node)
         self.size += 1
+
+    def nodes(self) -> bytes:
+        """The perfect subtrees' roots, largest first, 32 bytes each: with `size`, all the tree needs to grow."""
+        return b"".join(self._stack)
+
+    @classmethod
+    def restore(cls, size: int, nodes: bytes) -> Frontier:
+        """The frontier of a tree of `size` leaves from its `nodes()` (one 32-byte root per bit set in size)."""
+        if size < 0 or len(nodes) != 32 * size.bit_count():
+            raise ValueError(f"a frontier of {size} leaves has {size.bit_count()} nodes, not {len(nodes) / 32}")
+        frontier = cls()
+        frontier._stack = [nodes[i : i + 32] for i in range(0, len(nodes), 32)]
+        frontier.size = size
+        return frontier
 
     def root(self) -> bytes:
         if not self._stack:
@@ -166,6 +204,15 @@ def key_id(public_key: Ed25519PublicKey) -> str:
     return _sha256(raw).digest()[:8].hex()
 
 
+Keys = Mapping[str, Ed25519PublicKey]  # by key id
+PublicKeys = Ed25519PublicKey | Iterable[Ed25519PublicKey]
+
+
+def _signed(keys: Keys, kid: str, message: bytes, signature: bytes) -> bool:
+    key = keys.get(kid)
+    return key is not None and signature_valid(key, message, signature)
+
+
 def signature_valid(public_key: Ed25519PublicKey, message: bytes, signature: bytes) -> bool:
     try:
         public_key.verify(signature, message)
@@ -184,6 +231,7 @@ class Kind(StrEnum):
     TRUNCATED = "truncated"
     BAD_SIGNATURE = "bad-signature"
     GARBAGE = "garbage"
+    BAD_PROOF = "bad-proof"
 
 
 KIND_ZH = {
@@ -195,6 +243,7 @@ KIND_ZH = {
     Kind.TRUNCATED: "被截断",
     Kind.BAD_SIGNATURE: "签名无效",
     Kind.GARBAGE: "无法读取",
+    Kind.BAD_PROOF: "包含证明无效",
 }
 
 
@@ -221,8 +270,9 @@ class Failure:
 class Report:
     events: int
     checkpoints: int
-    covered: int  # events covered by a checkpoint whose signature and root both check
+    covered: int  # events covered by a checkpoint whose signature and root both check (or proven in it)
     failure: Failure | None
+    format: str = "log"  # "log": the whole trail; "access-history": one client's events with inclusion proofs
 
     @property
     def ok(self) -> bool:
@@ -314,7 +364,7 @@ def _read(lines: Iterable[bytes]) -> _Export:
             oks.append(ok)
             prevs += prev
             hashes += claimed
-        elif raw.startswith(b'{"checkpoint":'):
+        elif raw.startswith(CHECKPOINT_HEAD):
             _read_checkpoint(out, number, raw)
         elif raw.startswith(EVENT_HEAD):
             why_en = "an event line after the checkpoints"
@@ -342,7 +392,7 @@ def _read_checkpoint(out: _Export, number: int, raw: bytes) -> None:
         out.checkpoints.append(parsed)
 
 
-def _classify(ex: _Export, i: int, public_key: Ed25519PublicKey) -> Failure:
+def _classify(ex: _Export, i: int, keys: Keys) -> Failure:
     """Why position `i` (expected sequence i + 1) breaks the chain, given everything before it checks."""
     e, line, n = i + 1, ex.lines[i], len(ex.seqs)
     if i in ex.garbage:
@@ -384,32 +434,30 @@ def _classify(ex: _Export, i: int, public_key: Ed25519PublicKey) -> Failure:
     if ex.hash(s - 1) == h:
         return Failure(e, Kind.DUPLICATED, line, f"第 {s} 条的副本", f"a copy of sequence {s}")
     # Two events claim s = e - 1. The genuine one is the one its successor, or else a signed checkpoint, vouches for.
-    if s == e - 1 and (ex.prev(nxt) == h if nxt is not None else _signed_without(ex, i - 1, public_key)):
+    if s == e - 1 and (ex.prev(nxt) == h if nxt is not None else _signed_without(ex, i - 1, keys)):
         return Failure(
             e - 1, Kind.INSERTED, ex.lines[i - 1], "此处的事件不在链上", "the event here is not in the chain"
         )
     return Failure(e, Kind.INSERTED, line, f"又一条事件自称第 {s} 条", f"a second event claims sequence {s}")
 
 
-def _signed_without(ex: _Export, skip: int, public_key: Ed25519PublicKey) -> bool:
+def _signed_without(ex: _Export, skip: int, keys: Keys) -> bool:
     """Does the first signed checkpoint covering position `skip` match the events without the one there?"""
-    kid, n = key_id(public_key), len(ex.seqs)
+    n = len(ex.seqs)
     for cp in sorted(ex.checkpoints, key=lambda c: c.size):
-        message = checkpoint_message(cp.size, cp.root, cp.at)
-        if skip < cp.size < n and cp.key_id == kid and signature_valid(public_key, message, cp.signature):
+        if skip < cp.size < n and _signed(keys, cp.key_id, checkpoint_message(cp.size, cp.root, cp.at), cp.signature):
             return merkle_root(ex.hash(j) for j in range(cp.size + 1) if j != skip) == cp.root
     return False
 
 
-def _check_checkpoints(ex: _Export, public_key: Ed25519PublicKey, limit: int) -> tuple[list[Failure], int]:
+def _check_checkpoints(ex: _Export, keys: Keys, limit: int) -> tuple[list[Failure], int]:
     """Signature, truncation and root of each checkpoint; roots only over the chain-verified prefix (< limit)."""
-    failures, n, kid = [], len(ex.seqs), key_id(public_key)
+    failures, n = [], len(ex.seqs)
     signed = []
     for cp in sorted((c for c in ex.checkpoints), key=lambda c: c.size):
-        message = checkpoint_message(cp.size, cp.root, cp.at)
-        if cp.key_id != kid or not signature_valid(public_key, message, cp.signature):
+        if not _signed(keys, cp.key_id, checkpoint_message(cp.size, cp.root, cp.at), cp.signature):
             failures.append(Failure(cp.size, Kind.BAD_SIGNATURE, cp.line, "检查点签名无效或不是此密钥所签",
-                                    "the checkpoint's signature does not check with this key"))  # fmt: skip
+                                    "the checkpoint's signature does not check with these keys"))  # fmt: skip
         elif cp.size > n:
             failures.append(Failure(n + 1, Kind.TRUNCATED, cp.line, f"检查点签过 {cp.size} 条，导出只有 {n} 条",
                                     f"a checkpoint signed {cp.size} events, the export holds {n}"))  # fmt: skip
@@ -431,20 +479,167 @@ def _check_checkpoints(ex: _Export, public_key: Ed25519PublicKey, limit: int) ->
     return failures, covered
 
 
-def verify_lines(lines: Iterable[bytes], public_key: Ed25519PublicKey) -> Report:
-    """Check an export given as its lines (a file opened in binary mode will do)."""
+def _verify_log(lines: Iterable[bytes], keys: Keys) -> Report:
     ex = _read(lines)
-    failures = [] if ex.first_break is None else [_classify(ex, ex.first_break, public_key)]
+    failures = [] if ex.first_break is None else [_classify(ex, ex.first_break, keys)]
     limit = (failures[0].sequence or 1) if failures else len(ex.seqs) + 1
-    found, covered = _check_checkpoints(ex, public_key, limit)
+    found, covered = _check_checkpoints(ex, keys, limit)
     failures += found + ex.late
     first = min(failures, key=lambda f: (f.sequence is None, f.sequence or 0), default=None)
     return Report(len(ex.seqs), len(ex.checkpoints), covered, first)
 
 
-def verify_export(data: bytes | str, public_key: Ed25519PublicKey) -> Report:
+# -- a client's access history: some events, each with an inclusion proof in one signed checkpoint ----------
+def access_statement(client: str, size: int, root: bytes, sequences: Sequence[int]) -> bytes:
+    """What the header's own signature covers: this client's events in the checkpoint's tree are exactly these."""
+    return ACCESS_CONTEXT + encode({"client": client, "root": root.hex(), "sequences": list(sequences), "size": size})
+
+
+def _hex(value: object, digits: int) -> bytes | None:
+    """Lowercase hex of exactly `digits` digits (as written by hezhang), else None: "AB" is not what was signed."""
+    if type(value) is not str or len(value) != digits or not _HEX_TEXT.fullmatch(value):
+        return None
+    return bytes.fromhex(value)
+
+
+def _header(raw: bytes) -> tuple[_Checkpoint, str, list[int], str, bytes] | None:
+    """(checkpoint, client, listed sequences, the list's key id and signature) of a well-formed header, else None."""
+    try:
+        obj = json.loads(raw)
+        body = obj["access_history"]
+        cp = body["checkpoint"]
+        good = obj.keys() == {"access_history"} and body.keys() == ACCESS_KEYS and cp.keys() == CHECKPOINT_KEYS
+        good = good and encode(obj) == raw
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    seqs, size, client, kid = body["sequences"], cp["size"], body["client"], body["key_id"]
+    if not good or type(size) is not int or size < 0 or type(client) is not str or type(cp["at"]) is not str:
+        return None
+    if type(seqs) is not list or any(type(q) is not int or not 0 < q <= size for q in seqs):
+        return None
+    if any(a >= b for a, b in itertools.pairwise(seqs)):
+        return None
+    root, sig, statement_sig = _hex(cp["root"], 64), _hex(cp["signature"], 128), _hex(body["signature"], 128)
+    if root is None or sig is None or statement_sig is None or None in (_hex(cp["key_id"], 16), _hex(kid, 16)):
+        return None
+    return _Checkpoint(1, size, root, cp["at"], sig, cp["key_id"]), client, seqs, kid, statement_sig
+
+
+def _proven_event(raw: bytes) -> tuple[int, str | None, bytes, bool, list[bytes]] | None:
+    """(sequence, client, hash, hash matches contents, proof) of a well-formed event line, else None."""
+    try:
+        obj = json.loads(raw)
+        event = obj["event"]
+        good = obj.keys() == {"event", "hash", "proof"} and event.keys() == EVENT_KEYS and encode(obj) == raw
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    seq, claimed, prev = event["sequence"], _hex(obj["hash"], 64), _hex(event["prev_hash"], 64)
+    proof = [_hex(node, 64) for node in obj["proof"]] if type(obj["proof"]) is list else [None]
+    if not good or type(seq) is not int or seq < 1 or claimed is None or prev is None or None in proof:
+        return None
+    client = event["client"] if type(event["client"]) is str else None
+    return seq, client, claimed, event_hash(encode(event), prev) == claimed, [p for p in proof if p is not None]
+
+
+def _verify_access(lines: Iterable[bytes], keys: Keys) -> Report:
+    """Every listed event present in order, sealed by its own hash, and proven in the signed checkpoint's tree."""
+    numbered = [(n, raw[:-1] if raw[-1:] == b"\n" else raw) for n, raw in enumerate(lines, 1)]
+    at = next(i for i, (_, raw) in enumerate(numbered) if raw.startswith(ACCESS_HEAD))
+    header_line, parsed, rows = numbered[at][0], _header(numbered[at][1]), numbered[at + 1 :]
+    assert parsed is not None, "only a file with a readable header is read as an access history"
+    cp, client, listed, statement_key, statement_sig = parsed
+    first = listed[0] if listed else None
+    failure, proven = None, 0
+    if at:
+        why = ("访问记录头之前有多余内容", "something stands before the access history header")
+        failure = Failure(first, Kind.GARBAGE, numbered[0][0], *why)
+    elif not (
+        _signed(keys, cp.key_id, checkpoint_message(cp.size, cp.root, cp.at), cp.signature)
+        and _signed(keys, statement_key, access_statement(client, cp.size, cp.root, listed), statement_sig)
+    ):
+        why = ("检查点或清单的签名无效或不是这些密钥所签", "a signature does not check with these keys")
+        failure = Failure(first, Kind.BAD_SIGNATURE, header_line, *why)
+    else:
+        events = [_proven_event(raw) for _, raw in rows]
+        for i, (line, _) in enumerate(rows):
+            failure = _check_proven(events, i, listed, client, cp, line)
+            if failure is not None:
+                break
+            proven += 1
+        if failure is None and len(rows) < len(listed):
+            why = (f"清单列有 {len(listed)} 条，文件只有 {len(rows)} 条",
+                   f"the signed list has {len(listed)} events, the file {len(rows)}")  # fmt: skip
+            failure = Failure(listed[len(rows)], Kind.TRUNCATED, None, *why)
+    return Report(len(rows), 1, proven, failure, "access-history")
+
+
+def _check_proven(
+    events: list[tuple[int, str | None, bytes, bool, list[bytes]] | None], i: int, listed: list[int], client: str,
+    cp: _Checkpoint, line: int,
+) -> Failure | None:  # fmt: skip
+    """Why the event line at position `i` (expected: sequence listed[i]) does not check, or None."""
+    event = events[i]
+    if i >= len(listed):
+        extra = None if event is None else event[0]
+        return Failure(extra, Kind.INSERTED, line, "清单之外多出事件", "an event beyond the signed list")
+    expected = listed[i]
+    if event is None:
+        return Failure(expected, Kind.GARBAGE, line, "事件行无法读取", "the event line cannot be read")
+    seq, event_client, claimed, sealed, proof = event
+    if seq != expected:
+        later = {e[0] for e in events[i + 1 :] if e is not None}
+        earlier = {e[0] for e in events[:i] if e is not None}
+        if expected in later:
+            return Failure(expected, Kind.REORDERED, line, f"第 {seq} 条出现在第 {expected} 条的位置",
+                           f"sequence {seq} stands where {expected} should")  # fmt: skip
+        if seq in earlier:
+            return Failure(expected, Kind.DUPLICATED, line, f"第 {seq} 条的副本", f"a copy of sequence {seq}")
+        if seq in listed:
+            return Failure(expected, Kind.MISSING, line, f"第 {expected} 条不见了", f"event {expected} is missing")
+        return Failure(expected, Kind.INSERTED, line, f"清单里没有第 {seq} 条", f"sequence {seq} is not in the list")
+    if event_client != client:
+        return Failure(expected, Kind.INSERTED, line, "这条事件不属于此客户", "the event is about another client")
+    if not sealed:
+        return Failure(expected, Kind.CHANGED, line, "哈希与内容不符", "its hash does not match its contents")
+    if not verify_inclusion(claimed, seq - 1, cp.size, proof, cp.root):
+        return Failure(expected, Kind.BAD_PROOF, line, "包含证明与签名检查点不符",
+                       "its inclusion proof does not lead to the signed checkpoint's root")  # fmt: skip
+    return None
+
+
+def _formats(lines: Iterable[bytes]) -> tuple[bool, Iterator[bytes]]:
+    """Is this an access history? It is when a readable header comes before any event or checkpoint line (an
+    unreadable one is garbage in a whole-trail export). Returns the answer and the lines, none consumed."""
+    iterator, seen = iter(lines), []
+    for raw in iterator:
+        seen.append(raw)
+        if raw.startswith((EVENT_HEAD, CHECKPOINT_HEAD, ACCESS_HEAD)):
+            header = raw.startswith(ACCESS_HEAD) and _header(raw[:-1] if raw[-1:] == b"\n" else raw) is not None
+            return header, itertools.chain(seen, iterator)
+    return False, iter(seen)
+
+
+def verify_lines(lines: Iterable[bytes], public_key: PublicKeys) -> Report:
+    """Check an export given as its lines (a file opened in binary mode will do), whichever of the two formats.
+
+    `public_key`: the key, or every key, that may have signed its checkpoints (the keyring rotates).
+    """
+    keys = {key_id(k): k for k in ([public_key] if isinstance(public_key, Ed25519PublicKey) else public_key)}
+    access, rest = _formats(lines)
+    return _verify_access(rest, keys) if access else _verify_log(rest, keys)
+
+
+def verify_export(data: bytes | str, public_key: PublicKeys) -> Report:
     """Check a whole export held in memory."""
     return verify_lines(io.BytesIO(data.encode() if isinstance(data, str) else data), public_key)
+
+
+def load_public_keys(pem: bytes) -> list[Ed25519PublicKey]:
+    """Every Ed25519 public key in a PEM text (one or several blocks)."""
+    blocks = re.findall(rb"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", pem, re.DOTALL)
+    if not blocks:
+        raise ValueError("no PEM public key found")
+    return [load_public_key(block) for block in blocks]
 
 
 def load_public_key(pem: bytes) -> Ed25519PublicKey:
@@ -457,12 +652,13 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="verify", description="核对审计导出 / verify an audit export")
     parser.add_argument("export", type=Path, help="导出文件 / the export (JSON lines)")
-    parser.add_argument("--key", type=Path, required=True, help="检查点公钥 PEM / checkpoint public key (PEM)")
+    parser.add_argument("--key", type=Path, required=True, action="append",
+                        help="检查点公钥 PEM，可多个 / checkpoint public keys (PEM), one or more")  # fmt: skip
     args = parser.parse_args(argv)
     try:
-        public_key = load_public_key(args.key.read_bytes())
+        keys = [key for path in args.key for key in load_public_keys(path.read_bytes())]
         with args.export.open("rb") as handle:
-            report = verify_lines(handle, public_key)
+            report = verify_lines(handle, keys)
     except (OSError, ValueError) as error:
         print(f"无法读取输入 / cannot read the input: {error}", file=sys.stderr)
         return 2
@@ -470,6 +666,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"核对失败：{report.failure.message_zh()}")
         print(f"Verification failed: {report.failure.message_en()}")
         return 1
+    if report.format == "access-history":
+        print(f"访问记录完好：{report.events} 条事件均在签名检查点中得到证明。")
+        print(f"Access history intact: all {report.events} events are proven in the signed checkpoint.")
+        return 0
     print(f"审计记录完好：{report.events} 条事件，{report.checkpoints} 个检查点，签名覆盖至第 {report.covered} 条。")
     print(f"Audit trail intact: {report.events} events, {report.checkpoints} checkpoints, "
           f"signed up to sequence {report.covered}.")  # fmt: skip

@@ -8,7 +8,8 @@ take an exclusive lock and re-read the file first, so two processes rotating at 
 A data key is wrapped with AES-256-GCM under the current KEK; the associated data binds the KEK version,
 so a wrapped key relabelled with another version does not unwrap. Rotation adds a version and makes it
 current; `rewrap` moves a wrapped key onto it; an old version can then be retired. A key still wrapped
-under a retired version is lost (that is crypto-shredding, when it is meant).
+under a retired version is lost (that is crypto-shredding, when it is meant). `derive` makes a key for one
+purpose from a KEK with HKDF (the audit checkpoints' signing key), so it rotates with the keyring.
 
 `KeyringBackend` is what the rest of hezhang depends on; a KMS or HSM can implement it later, chosen in
 configuration. `Keyring` is the local-file implementation and the only one that exists.
@@ -30,7 +31,9 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from hezhang.security.errors import DecryptError, KeyringError, UnknownKeyVersion
 
@@ -68,6 +71,8 @@ class KeyringBackend(Protocol):
     def unwrap(self, wrapped: WrappedKey) -> bytes: ...
 
     def rewrap(self, wrapped: WrappedKey) -> WrappedKey: ...
+
+    def derive(self, info: bytes, version: int | None = None) -> tuple[int, bytes]: ...
 
 
 def _aad(version: int) -> bytes:
@@ -177,6 +182,24 @@ class Keyring:
     def rewrap(self, wrapped: WrappedKey) -> WrappedKey:
         """Unwrap with the key's own version and wrap again under the current one."""
         return self.wrap(self.unwrap(wrapped))
+
+    # -- derived keys ---------------------------------------------------------------------------------
+
+    def derive(self, info: bytes, version: int | None = None) -> tuple[int, bytes]:
+        """A 32-byte key for one purpose (`info`), derived with HKDF-SHA256 from the KEK of `version` (default:
+        the current one); returns (version, key). Rotating the keyring rotates every derived key with it.
+
+        `info` names the purpose, so a derived key never equals the KEK or a key derived for another purpose.
+        """
+        if not info:
+            raise ValueError("a derived key needs a purpose (info)")
+        version = self._current if version is None else version
+        if version not in self._keys:
+            self._reload()
+        key = self._keys.get(version)
+        if key is None:
+            raise UnknownKeyVersion(version)
+        return version, HKDF(algorithm=hashes.SHA256(), length=_KEK_BYTES, salt=None, info=info).derive(key)
 
     # -- the file -------------------------------------------------------------------------------------
 

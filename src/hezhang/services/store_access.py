@@ -10,6 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import Engine
 
+from hezhang.audit.signer import KeyringSigner
 from hezhang.config import Settings, load_settings
 from hezhang.security.errors import KeyringError
 from hezhang.security.keyring import Keyring
@@ -40,10 +41,20 @@ class Store:
         except KeyringError as e:
             raise UserError(str(e)) from None
 
+    @cached_property
+    def audit_signer(self) -> KeyringSigner:
+        """Signs audit checkpoints with the key derived from the keyring's current version."""
+        return KeyringSigner(self.keyring)
+
     @contextmanager
     def work(self, allowed_client_ids: Iterable[UUID]) -> Iterator[tuple[UnitOfWork, EnvelopeSealer]]:
         """One transaction over the allowed clients, with the sealer for their S2 values."""
-        with UnitOfWork(self.engine, allowed_client_ids) as uow:
+        with UnitOfWork(
+            self.engine,
+            allowed_client_ids,
+            audit_signer=self.audit_signer,
+            audit_every=self.settings.audit_checkpoint_every,
+        ) as uow:
             yield uow, EnvelopeSealer(self.keyring, uow.keys, self.settings.cipher)
 
 

@@ -7,6 +7,9 @@
 
 On PostgreSQL the allowed clients go into the transaction-local setting `hezhang.allowed_clients`, which the
 row-level security policies read; the repositories apply the same filter on every database.
+
+`uow.audit` appends to the audit trail in the same transaction; with an `audit_signer` it signs a checkpoint once
+`audit_every` events have gone unsigned (without one, the next unit of work that has a signer signs them).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, RootTransaction, func, select
 
+from hezhang.audit.signer import CheckpointSigner
 from hezhang.store.repositories.accounts import BankAccountRepository
 from hezhang.store.repositories.aliases import AliasRepository
+from hezhang.store.repositories.audit import DEFAULT_EVERY, AuditRepository
 from hezhang.store.repositories.clients import ClientRepository
 from hezhang.store.repositories.imports import ImportRepository
 from hezhang.store.repositories.keys import ClientKeyRepository
@@ -36,11 +41,20 @@ class UnitOfWork:
     reconciliations: ReconciliationRepository
     aliases: AliasRepository
     keys: ClientKeyRepository
+    audit: AuditRepository
     people: PeopleRepository
     logins: LoginRepository
 
-    def __init__(self, engine: Engine, allowed_client_ids: Iterable[UUID]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        allowed_client_ids: Iterable[UUID],
+        *,
+        audit_signer: CheckpointSigner | None = None,
+        audit_every: int = DEFAULT_EVERY,
+    ) -> None:
         self.engine = engine
+        self.audit_signer, self.audit_every = audit_signer, audit_every
         self.scope = ClientScope.of(allowed_client_ids)
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
@@ -70,6 +84,7 @@ class UnitOfWork:
         self.reconciliations = ReconciliationRepository(connection, self.scope)
         self.aliases = AliasRepository(connection, self.scope)
         self.keys = ClientKeyRepository(connection, self.scope)
+        self.audit = AuditRepository(connection, self.audit_signer, self.audit_every)
         self.people = PeopleRepository(connection, self.scope)
         self.logins = LoginRepository(connection, self.scope)
         return self

@@ -1,0 +1,332 @@
+"""The audit trail in the store: append events to the hash chain, sign checkpoints, read the trail back.
+
+    uow.audit.record(at=None, actor=..., source=..., action=..., client=..., resource=..., data_classes=(...),
+                     outcome="allowed", reason="", request_id=...)
+
+An event is appended inside the caller's transaction, so it commits or rolls back with the work it records.
+Appends never fork the chain: before reading the head, a transaction takes the trail's lock and keeps it until it
+ends (PostgreSQL: `pg_advisory_xact_lock`, since the application role may not LOCK TABLE in strong modes;
+SQLite: the database write lock, which `store.engine` already takes with BEGIN IMMEDIATE and which a no-op write
+takes here in any case). When `every` events have gone unsigned since the latest checkpoint, a checkpoint is
+signed in the same transaction (so at sizes every, 2 * every... unless checkpoints were made on demand between),
+from the previous checkpoint's Merkle frontier plus the events after it. Without a signer, events are appended
+and the next unit of work that has one signs them. Nothing here updates or deletes a row (the database
+refuses it, see migration 0004).
+
+One repository serves one transaction (the unit of work makes a new one each time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Connection, Dialect, RowMapping, Transaction, func, select, text
+
+from hezhang.audit.chain import append
+from hezhang.audit.checkpoint import Checkpoint
+from hezhang.audit.event import AuditEvent, format_time
+from hezhang.audit.signer import CheckpointSigner
+from hezhang.audit.verify import EVENT_HEAD, HASH_MID, LINE_TAIL, Frontier, encode
+from hezhang.store.tables.audit import audit_checkpoints, audit_events, audit_signing_keys
+
+__all__ = ["AUDIT_LOCK", "DEFAULT_EVERY", "AuditRepository", "StoredSigningKey"]
+
+#: The PostgreSQL advisory lock that serializes appends ("hezhang" + 0x01 as a big-endian 64-bit integer).
+AUDIT_LOCK = 0x68657A68616E6701
+#: Events between two periodic checkpoints (the `HEZHANG_AUDIT_CHECKPOINT_EVERY` setting).
+DEFAULT_EVERY = 1000
+_CHUNK = 10_000
+_SQLITE_TAKE_WRITE_LOCK = text("INSERT INTO audit_events SELECT * FROM audit_events WHERE 0 = 1")
+_PG_TAKE_LOCK = text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})")
+_HEAD = select(audit_events.c.sequence, audit_events.c.hash).order_by(audit_events.c.sequence.desc()).limit(1)
+_INSERT_EVENT = audit_events.insert()
+_SIGNED_SIZE = select(func.coalesce(func.max(audit_checkpoints.c.size), 0))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSigningKey:
+    """A public key that signed checkpoints, and the keyring version its private half was derived from."""
+
+    key_id: str
+    public_key: bytes
+    keyring_version: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _DriverInsert:
+    """The event INSERT compiled once for a dialect and run on the driver's cursor.
+
+    SQLAlchemy's per-statement work (compiling from cache, the execution context, the result) costs about twice
+    what the database does for a one-row insert; appending is the trail's hot path, so the statement SQLAlchemy
+    compiled is sent straight to the driver, with the values converted by the dialect's own bind processors.
+    """
+
+    sql: str
+    positions: tuple[str, ...] | None  # parameter order for a positional paramstyle; None: named
+    processors: Mapping[str, Callable[[Any], Any]]
+
+    @classmethod
+    def of(cls, dialect: Dialect) -> _DriverInsert:
+        made = _DRIVER_INSERTS.get(dialect)
+        if made is None:
+            compiled = _INSERT_EVENT.compile(dialect=dialect)
+            processors = {c.name: p for c in audit_events.columns
+                          if (p := c.type.dialect_impl(dialect).bind_processor(dialect)) is not None}  # fmt: skip
+            positions = tuple(compiled.positiontup) if compiled.positiontup else None
+            made = _DRIVER_INSERTS[dialect] = cls(compiled.string, positions, processors)
+        return made
+
+    def execute(self, connection: Connection, row: dict[str, Any]) -> None:
+        for name, process in self.processors.items():
+            row[name] = process(row[name])
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(self.sql, row if self.positions is None else tuple(row[n] for n in self.positions))
+        finally:
+            cursor.close()
+
+
+_DRIVER_INSERTS: WeakKeyDictionary[Dialect, _DriverInsert] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    sequence: int
+    hash: bytes
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite gives back the UTC wall time without a zone; PostgreSQL an aware time in the session's zone."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _classes(text_value: str) -> list[str]:
+    return text_value.split(",") if text_value else []
+
+
+class AuditRepository:
+    def __init__(
+        self, connection: Connection, signer: CheckpointSigner | None = None, every: int = DEFAULT_EVERY
+    ) -> None:
+        if every < 0:
+            raise ValueError(f"checkpoint interval must be >= 0 (0: on demand only), got {every}")
+        self.connection = connection
+        self.signer = signer
+        self.every = every
+        # The head as of the last append, valid while the transaction (and savepoint) it was read in is current.
+        self._context: tuple[Transaction, Transaction | None] | None = None
+        self._last: _Head | None = None
+        self._signed_size = 0  # the latest checkpoint's size, read with the head
+        self._known_keys: set[str] = set()
+
+    # -- appending ------------------------------------------------------------------------------------------
+
+    def record(
+        self,
+        *,
+        at: datetime | None,
+        actor: str,
+        source: str,
+        action: str,
+        client: str | None,
+        resource: str,
+        data_classes: tuple[str, ...],
+        outcome: str,
+        reason: str,
+        request_id: str,
+    ) -> AuditEvent:
+        """Append the next event of the chain (at=None: now, UTC); every `every` events sign a checkpoint too.
+
+        `client` is a client id (any spelling of a UUID; the event holds its canonical form) or None.
+        """
+        client_id = None if client is None else UUID(client)
+        event = append(self._locked_head(), at=_utc(at or datetime.now(UTC)), actor=actor, source=source,
+                       action=action, client=None if client_id is None else str(client_id), resource=resource,
+                       data_classes=data_classes, outcome=outcome, reason=reason, request_id=request_id)  # fmt: skip
+        row = {"sequence": event.sequence, "at": event.at, "actor": actor, "source": source, "action": action,
+               "client_id": client_id, "resource": resource, "data_classes": ",".join(event.data_classes),
+               "outcome": outcome, "reason": reason, "request_id": request_id, "prev_hash": event.prev_hash,
+               "hash": event.hash}  # fmt: skip
+        _DriverInsert.of(self.connection.dialect).execute(self.connection, row)
+        self._last = _Head(event.sequence, event.hash)
+        if self.every and self.signer is not None and event.sequence - self._signed_size >= self.every:
+            self._sign(event.sequence, event.at)
+        return event
+
+    def checkpoint(self, at: datetime | None = None) -> Checkpoint:
+        """Sign the trail as it stands (a no-op returning the latest checkpoint when it already covers it all)."""
+        if self.signer is None:
+            raise RuntimeError("this unit of work has no audit signer")
+        head, latest = self._locked_head(), self.latest_checkpoint()
+        size = 0 if head is None else head.sequence
+        if latest is not None and latest.size == size:
+            return latest
+        return self._sign(size, _utc(at or datetime.now(UTC)))
+
+    def _locked_head(self) -> _Head | None:
+        """The head of the chain, read under the trail's lock, which this transaction then holds to its end.
+
+        Read once per transaction (and again after entering or leaving a savepoint: a rolled-back savepoint takes
+        its events, and on PostgreSQL the lock taken inside it, away with it); later appends follow on from the
+        last one, since no one else can append while the lock is held.
+        """
+        connection = self.connection
+        transaction = connection.get_transaction()
+        if transaction is None:
+            raise RuntimeError("audit events are appended inside a transaction")
+        context = (transaction, connection.get_nested_transaction())
+        if self._context is not None and self._context[0] is context[0] and self._context[1] is context[1]:
+            return self._last
+        if connection.dialect.name == "postgresql":
+            connection.execute(_PG_TAKE_LOCK)
+        else:
+            # A write statement takes SQLite's write lock (waiting up to the busy timeout) and keeps it to the end
+            # of the transaction; it changes nothing. Under BEGIN IMMEDIATE (`store.engine`) it is already held.
+            connection.execute(_SQLITE_TAKE_WRITE_LOCK)
+        row = connection.execute(_HEAD).first()
+        self._context, self._last = context, None if row is None else _Head(row[0], bytes(row[1]))
+        self._signed_size = connection.execute(_SIGNED_SIZE).scalar_one()
+        return self._last
+
+    def _sign(self, size: int, at: datetime) -> Checkpoint:
+        """Sign the first `size` events: the latest checkpoint's frontier plus the events after it."""
+        assert self.signer is not None
+        frontier = self._frontier_before(size)
+        for leaf in self.hashes(after=frontier.size, until=size):
+            frontier.push(leaf)
+        if frontier.size != size:
+            raise RuntimeError(f"the audit trail has {frontier.size} events up to sequence {size}: a gap")
+        key = self.signer.signing_key()
+        made = key.sign(size, frontier.root(), at)
+        if key.key_id not in self._known_keys:
+            known = self.connection.execute(
+                select(audit_signing_keys.c.key_id).where(audit_signing_keys.c.key_id == key.key_id)
+            ).first()
+            if known is None:
+                self.connection.execute(audit_signing_keys.insert(), {"key_id": key.key_id,
+                                        "public_key": key.public_raw, "keyring_version": key.keyring_version,
+                                        "created_at": datetime.now(UTC)})  # fmt: skip
+            self._known_keys.add(key.key_id)
+        self.connection.execute(audit_checkpoints.insert(), {"size": size, "root": made.root, "at": made.at,
+                                "signature": made.signature, "key_id": made.key_id,
+                                "frontier": frontier.nodes()})  # fmt: skip
+        self._signed_size = max(self._signed_size, size)
+        return made
+
+    def _frontier_before(self, size: int) -> Frontier:
+        """The frontier of the latest checkpoint at or below `size` whose stored frontier matches its root."""
+        row = self.connection.execute(
+            select(audit_checkpoints.c.size, audit_checkpoints.c.root, audit_checkpoints.c.frontier)
+            .where(audit_checkpoints.c.size <= size)
+            .order_by(audit_checkpoints.c.size.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return Frontier()
+        try:
+            frontier = Frontier.restore(row[0], bytes(row[2]))
+        except ValueError:
+            return Frontier()
+        # A frontier that does not give its own checkpoint's root is not used: start again from the first event.
+        return frontier if frontier.root() == bytes(row[1]) else Frontier()
+
+    # -- reading --------------------------------------------------------------------------------------------
+
+    def head(self) -> AuditEvent | None:
+        """The last event, or None for an empty trail."""
+        row = self.connection.execute(
+            select(audit_events).order_by(audit_events.c.sequence.desc()).limit(1)
+        ).mappings().first()  # fmt: skip
+        return None if row is None else _event(row)
+
+    def size(self) -> int:
+        return int(self.connection.execute(select(func.coalesce(func.max(audit_events.c.sequence), 0))).scalar_one())
+
+    def events(self, after: int = 0, until: int | None = None, chunk: int = _CHUNK) -> Iterator[AuditEvent]:
+        """Events after sequence `after` up to `until` (default: all), in sequence order, read `chunk` at a time."""
+        for row in self._rows(after, until, chunk):
+            yield _event(row)
+
+    def client_events(self, client_id: UUID, until: int | None = None, chunk: int = _CHUNK) -> Iterator[AuditEvent]:
+        """The events about one client, in sequence order, up to `until` (default: all)."""
+        for row in self._rows(0, until, chunk, audit_events.c.client_id == client_id):
+            yield _event(row)
+
+    def hashes(self, after: int = 0, until: int | None = None, chunk: int = _CHUNK) -> Iterator[bytes]:
+        """The events' hashes (the Merkle tree's leaves) in sequence order."""
+        last = after
+        while True:
+            query = select(audit_events.c.sequence, audit_events.c.hash).where(audit_events.c.sequence > last)
+            if until is not None:
+                query = query.where(audit_events.c.sequence <= until)
+            rows = self.connection.execute(query.order_by(audit_events.c.sequence).limit(chunk)).all()
+            for row in rows:
+                yield bytes(row[1])
+            if len(rows) < chunk:
+                return
+            last = rows[-1][0]
+
+    def event_lines(self, chunk: int = _CHUNK) -> Iterator[bytes]:
+        """Every event as a line of the verifier's export format, built from the row as stored.
+
+        No field is checked or normalized on the way: a row changed in the database shows in the export exactly as
+        it is, for the verifier to name (reading it as an `AuditEvent` could refuse it before anyone checks it).
+        """
+        for row in self._rows(0, None, chunk):
+            client = row["client_id"]
+            canonical = encode({"action": row["action"], "actor": row["actor"], "at": format_time(_utc(row["at"])),
+                                "client": None if client is None else str(client),
+                                "data_classes": _classes(row["data_classes"]), "outcome": row["outcome"],
+                                "prev_hash": bytes(row["prev_hash"]).hex(), "reason": row["reason"],
+                                "request_id": row["request_id"], "resource": row["resource"],
+                                "sequence": row["sequence"], "source": row["source"]})  # fmt: skip
+            yield b"".join((EVENT_HEAD, canonical, HASH_MID, bytes(row["hash"]).hex().encode(), LINE_TAIL, b"\n"))
+
+    def _rows(self, after: int, until: int | None, chunk: int, *where: Any) -> Iterator[RowMapping]:
+        last = after
+        while True:
+            query = select(audit_events).where(audit_events.c.sequence > last, *where)
+            if until is not None:
+                query = query.where(audit_events.c.sequence <= until)
+            rows = self.connection.execute(query.order_by(audit_events.c.sequence).limit(chunk)).mappings().all()
+            yield from rows
+            if len(rows) < chunk:
+                return
+            last = rows[-1]["sequence"]
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        row = self.connection.execute(
+            select(audit_checkpoints).order_by(audit_checkpoints.c.size.desc()).limit(1)
+        ).mappings().first()  # fmt: skip
+        return None if row is None else _checkpoint(row)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Every checkpoint, by size."""
+        rows = self.connection.execute(select(audit_checkpoints).order_by(audit_checkpoints.c.size)).mappings()
+        return [_checkpoint(row) for row in rows]
+
+    def public_keys(self) -> list[StoredSigningKey]:
+        """Every key that signed a checkpoint, oldest keyring version first."""
+        rows = self.connection.execute(
+            select(audit_signing_keys).order_by(audit_signing_keys.c.keyring_version, audit_signing_keys.c.created_at)
+        ).mappings()
+        return [StoredSigningKey(r["key_id"], bytes(r["public_key"]), r["keyring_version"], _utc(r["created_at"]))
+                for r in rows]  # fmt: skip
+
+
+def _event(row: RowMapping) -> AuditEvent:
+    client = row["client_id"]
+    return AuditEvent(row["sequence"], _utc(row["at"]), row["actor"], row["source"], row["action"],
+                      None if client is None else str(client), row["resource"], tuple(_classes(row["data_classes"])),
+                      row["outcome"], row["reason"], row["request_id"], bytes(row["prev_hash"]),
+                      bytes(row["hash"]))  # fmt: skip
+
+
+def _checkpoint(row: RowMapping) -> Checkpoint:
+    return Checkpoint(row["size"], bytes(row["root"]), _utc(row["at"]), bytes(row["signature"]), row["key_id"])

@@ -168,12 +168,16 @@ def user_list() -> None:
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    table = Table("登录名 / name", "姓名", "角色 / role", "部门", "状态", "MFA", "保密协议到期", "培训", "客户")
+    table = Table(title="用户 / users", title_justify="left")
+    table.add_column("登录名 / name", no_wrap=True)
+    table.add_column("角色 / role", no_wrap=True)
+    for header in ("姓名", "部门", "状态", "MFA", "协议到期", "培训", "客户"):
+        table.add_column(header)
     for u in list_users(store, current_context(store)):
-        agreement = "无 / none" if not u.has_agreement else str(u.agreement_expires or "长期 / no expiry")
-        clients = str(u.client_id) if u.client_id else f"{len(u.assigned_clients)} 个分派 / assigned"
+        agreement = "无" if not u.has_agreement else str(u.agreement_expires or "长期")
+        clients = str(u.client_id) if u.client_id else str(len(u.assigned_clients))
         state, mfa = "启用" if u.active else "停用", "是" if u.mfa_enrolled else "否"
-        table.add_row(u.name, u.display_name or "", u.role.value, u.department or "", state, mfa, agreement,
+        table.add_row(u.name, u.role.value, u.display_name or "", u.department or "", state, mfa, agreement,
                       str(u.training_completed or ""), clients)  # fmt: skip
     console.print(table)
 

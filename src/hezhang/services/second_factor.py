@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from hezhang.security.keyring import KeyringBackend
-from hezhang.security.secret_seal import SealedSecret, open_secret, seal_secret
+from hezhang.security.secret_seal import SealedSecret, open_secret, rewrap_secret, seal_secret
 from hezhang.security.totp import hash_recovery_code, new_recovery_codes, new_secret, provisioning_uri
 from hezhang.store.repositories.people import PeopleRepository, User
 
@@ -61,3 +61,19 @@ def totp_secret(keyring: KeyringBackend, user: User) -> str | None:
         return None
     sealed = SealedSecret(user.totp_secret, user.totp_key, user.totp_key_version)
     return open_secret(keyring, TABLE, COLUMN, str(user.id), sealed).decode("ascii")
+
+
+def rewrap_second_factors(keyring: KeyringBackend, people: PeopleRepository) -> int:
+    """Move every user's wrapped TOTP data key onto the keyring's current version (call it beside the clients'
+    rewrap, in the same transaction); returns how many moved. A keyring version may be retired only when
+    `people.totp_key_versions()` no longer names it, or those users lose their second factor."""
+    moved = 0
+    current = keyring.current_version
+    for user in people.users():
+        if user.totp_secret is None or user.totp_key is None or user.totp_key_version in (None, current):
+            continue
+        assert user.totp_key_version is not None
+        sealed = rewrap_secret(keyring, SealedSecret(user.totp_secret, user.totp_key, user.totp_key_version))
+        people.rewrap_totp_key(user.id, sealed.wrapped_key, sealed.key_version)
+        moved += 1
+    return moved

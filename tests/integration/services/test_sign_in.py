@@ -22,6 +22,7 @@ from hezhang.security.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
 from hezhang.services import sign_in as sign_in_module
 from hezhang.services.context import Context
 from hezhang.services.people import Enrollment, add_user, disable_user, reset_password
+from hezhang.services.second_factor import rewrap_second_factors
 from hezhang.services.sign_in import SessionEndedError, SignInError, resume, sign_in, sign_out
 from hezhang.services.store_access import Store
 from hezhang.store.tables import audit_events, users
@@ -267,3 +268,16 @@ def test_the_totp_secret_is_sealed_at_rest(store: Store, person: Person) -> None
     assert enrollment.secret.encode() not in stored and PASSWORD.encode() not in stored
     assert row["password_hash"].startswith("$argon2id$")
     assert UUID(str(row["id"]))
+
+
+def test_second_factors_survive_keyring_rotation_once_rewrapped(store: Store, person: Person) -> None:
+    name, enrollment, home = person.name, person.enrollment, person.home
+    keyring = store.keyring
+    old = keyring.current_version
+    new = keyring.rotate()
+    with UnitOfWork(store.engine, []) as uow:
+        assert uow.people.totp_key_versions().get(old)
+        assert rewrap_second_factors(keyring, uow.people) >= 1
+        assert set(uow.people.totp_key_versions()) == {new}
+    keyring.retire(old)
+    assert sign_in(store, name, PASSWORD, code_at(enrollment, T0), home, now=T0).token

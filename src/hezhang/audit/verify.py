@@ -509,11 +509,13 @@ def _header(raw: bytes) -> tuple[_Checkpoint, str, list[int], str, bytes] | None
         body = obj["access_history"]
         cp = body["checkpoint"]
         good = obj.keys() == {"access_history"} and body.keys() == ACCESS_KEYS and cp.keys() == CHECKPOINT_KEYS
-        good = good and encode(obj) == raw
-    except (ValueError, KeyError, TypeError, AttributeError):
+        good = good and encode(obj) == raw  # canonical, as written: nothing re-spelled
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+    if not good:
         return None
     seqs, size, client, kid = body["sequences"], cp["size"], body["client"], body["key_id"]
-    if not good or type(size) is not int or size < 0 or type(client) is not str or type(cp["at"]) is not str:
+    if type(size) is not int or size < 0 or type(client) is not str or type(cp["at"]) is not str:
         return None
     if type(seqs) is not list or any(type(q) is not int or not 0 < q <= size for q in seqs):
         return None
@@ -531,11 +533,13 @@ def _proven_event(raw: bytes) -> tuple[int, str | None, bytes, bool, list[bytes]
         obj = json.loads(raw)
         event = obj["event"]
         good = obj.keys() == {"event", "hash", "proof"} and event.keys() == EVENT_KEYS and encode(obj) == raw
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+    if not good:
         return None
     seq, claimed, prev = event["sequence"], _hex(obj["hash"], 64), _hex(event["prev_hash"], 64)
     proof = [_hex(node, 64) for node in obj["proof"]] if type(obj["proof"]) is list else [None]
-    if not good or type(seq) is not int or seq < 1 or claimed is None or prev is None or None in proof:
+    if type(seq) is not int or seq < 1 or claimed is None or prev is None or None in proof:
         return None
     client = event["client"] if type(event["client"]) is str else None
     return seq, client, claimed, event_hash(encode(event), prev) == claimed, [p for p in proof if p is not None]
@@ -587,16 +591,15 @@ def _check_proven(
         return Failure(expected, Kind.GARBAGE, line, "事件行无法读取", "the event line cannot be read")
     seq, event_client, claimed, sealed, proof = event
     if seq != expected:
-        later = {e[0] for e in events[i + 1 :] if e is not None}
-        earlier = {e[0] for e in events[:i] if e is not None}
-        if expected in later:
-            return Failure(expected, Kind.REORDERED, line, f"第 {seq} 条出现在第 {expected} 条的位置",
-                           f"sequence {seq} stands where {expected} should")  # fmt: skip
-        if seq in earlier:
+        if seq not in listed:
+            why = (f"清单里没有第 {seq} 条", f"sequence {seq} is not in the signed list")
+            return Failure(expected, Kind.INSERTED, line, *why)
+        if seq in {e[0] for e in events[:i] if e is not None}:
             return Failure(expected, Kind.DUPLICATED, line, f"第 {seq} 条的副本", f"a copy of sequence {seq}")
-        if seq in listed:
-            return Failure(expected, Kind.MISSING, line, f"第 {expected} 条不见了", f"event {expected} is missing")
-        return Failure(expected, Kind.INSERTED, line, f"清单里没有第 {seq} 条", f"sequence {seq} is not in the list")
+        if expected in {e[0] for e in events[i + 1 :] if e is not None}:
+            why = (f"第 {seq} 条出现在第 {expected} 条的位置", f"sequence {seq} stands where {expected} should")
+            return Failure(expected, Kind.REORDERED, line, *why)
+        return Failure(expected, Kind.MISSING, line, f"第 {expected} 条不见了", f"event {expected} is missing")
     if event_client != client:
         return Failure(expected, Kind.INSERTED, line, "这条事件不属于此客户", "the event is about another client")
     if not sealed:

@@ -76,7 +76,8 @@ def verify_trail(store: Store, ctx: Context) -> Report:
     """Check the whole trail in the store: every hash and link, every checkpoint's root and signature."""
     with door(store, ctx, Action.AUDIT_VERIFY, resource="audit_events") as passage:
         report = verify_trail_in(passage.uow, store.audit_signer)
-        outcome = "intact" if report.ok else f"first bad sequence {report.failure and report.failure.sequence}"
+        failure = report.failure
+        outcome = "intact" if failure is None else f"first bad sequence {failure.sequence} ({failure.kind.value})"
         passage.touched("audit_events", "S0", "S1", detail=f"verified {report.events} events: {outcome}")
     return report
 

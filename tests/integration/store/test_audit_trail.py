@@ -326,11 +326,29 @@ def test_a_checkpoint_is_signed_every_n_events_from_the_stored_frontier(engine: 
 def test_a_checkpoint_on_demand_is_made_once(engine: Engine, signer: KeyringSigner) -> None:
     append(engine, signer, 2)
     with UnitOfWork(engine, [], audit_signer=signer) as uow:
-        made = uow.audit.checkpoint()
-        assert made.size == uow.audit.size()
+        made = uow.audit.checkpoint(datetime(2026, 3, 1, 18, 0, tzinfo=timezone(timedelta(hours=8))))
+        assert made.size == uow.audit.size() and made.at == datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
         assert uow.audit.checkpoint() == made == uow.audit.latest_checkpoint()
+    assert verify(engine, signer).ok
     with UnitOfWork(engine, []) as uow, pytest.raises(RuntimeError, match="signer"):
         uow.audit.checkpoint()
+    with UnitOfWork(engine, [], audit_signer=signer) as uow:
+        record(uow, 1)
+        with pytest.raises(ValueError, match="timezone-aware"):
+            uow.audit.checkpoint(datetime(2026, 3, 1, 18, 0))
+        with pytest.raises(ValueError, match="timezone-aware"):
+            uow.audit.record(
+                at=datetime(2026, 3, 1),
+                actor="a",
+                source="s",
+                action="x",
+                client=None,
+                resource="r",
+                data_classes=(),
+                outcome="allowed",
+                reason="",
+                request_id="q",
+            )
 
 
 def test_checkpoints_verify_across_a_keyring_rotation_and_retirement(

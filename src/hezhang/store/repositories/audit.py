@@ -13,7 +13,9 @@ from the previous checkpoint's Merkle frontier plus the events after it. Without
 and the next unit of work that has one signs them. Nothing here updates or deletes a row (the database
 refuses it, see migration 0004).
 
-One repository serves one transaction (the unit of work makes a new one each time).
+One repository serves one transaction (the unit of work makes a new one each time). The lock keeps appends in
+line under PostgreSQL's default READ COMMITTED: the head is read after the lock, so it is the latest committed one
+(under REPEATABLE READ it could be older, and the primary key on `sequence` would refuse the append, not fork).
 """
 
 from __future__ import annotations
@@ -143,10 +145,11 @@ class AuditRepository:
     ) -> AuditEvent:
         """Append the next event of the chain (at=None: now, UTC); every `every` events sign a checkpoint too.
 
-        `client` is a client id (any spelling of a UUID; the event holds its canonical form) or None.
+        `at` must carry a time zone (the event holds it in UTC); `client` is a client id (any spelling of a UUID;
+        the event holds its canonical form) or None.
         """
         client_id = None if client is None else UUID(client)
-        event = append(self._locked_head(), at=_utc(at or datetime.now(UTC)), actor=actor, source=source,
+        event = append(self._locked_head(), at=datetime.now(UTC) if at is None else at, actor=actor, source=source,
                        action=action, client=None if client_id is None else str(client_id), resource=resource,
                        data_classes=data_classes, outcome=outcome, reason=reason, request_id=request_id)  # fmt: skip
         row = {"sequence": event.sequence, "at": event.at, "actor": actor, "source": source, "action": action,
@@ -167,7 +170,7 @@ class AuditRepository:
         size = 0 if head is None else head.sequence
         if latest is not None and latest.size == size:
             return latest
-        return self._sign(size, _utc(at or datetime.now(UTC)))
+        return self._sign(size, datetime.now(UTC) if at is None else at)
 
     def _locked_head(self) -> _Head | None:
         """The head of the chain, read under the trail's lock, which this transaction then holds to its end.
@@ -197,6 +200,8 @@ class AuditRepository:
     def _sign(self, size: int, at: datetime) -> Checkpoint:
         """Sign the first `size` events: the latest checkpoint's frontier plus the events after it."""
         assert self.signer is not None
+        format_time(at)  # refuses a time without a zone
+        at = at.astimezone(UTC)  # SQLite keeps the wall time only: the time signed is the time read back
         frontier = self._frontier_before(size)
         for leaf in self.hashes(after=frontier.size, until=size):
             frontier.push(leaf)

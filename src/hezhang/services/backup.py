@@ -97,14 +97,21 @@ class RestoreResult:
 def create_backup(store: Store, ctx: Context, out: Path) -> BackupResult:
     """Dump the store (consistently, while in use), write the manifest, pack and encrypt both into `out`."""
     with door(store, ctx, Action.BACKUP_CREATE, resource=f"backup:{out.name}") as passage:
-        made = _create(store, out, passage.name)
+        # SQLite: read on this transaction's connection (it holds the write lock); PostgreSQL: as the owner
+        embedded = store.settings.embedded
+        revision = (
+            migrate.current_on(passage.uow.connection)
+            if embedded
+            else migrate.current(store.settings.admin_database_url)
+        )
+        made = _create(store, out, passage.name, revision)
         passage.touched(
             f"backup:{out.name}", "S0", "S1", "S2", detail=f"sha256 {made.archive_sha256}, keyring v{made.key_version}"
         )
     return made
 
 
-def _create(store: Store, out: Path, actor: str) -> BackupResult:
+def _create(store: Store, out: Path, actor: str, revision: str | None) -> BackupResult:
     if out.exists():
         raise UserError(
             f"备份文件已存在，拒绝覆盖：{out} / the backup file already exists, refusing to overwrite: {out}"
@@ -119,7 +126,7 @@ def _create(store: Store, out: Path, actor: str) -> BackupResult:
         manifest = Manifest(
             created_at=datetime.now(UTC),
             database=kind,
-            schema_revision=migrate.current(url),
+            schema_revision=revision,
             row_counts=counts,
             members={dump.name: hash_file(dump)},
         )

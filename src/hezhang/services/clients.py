@@ -68,7 +68,7 @@ def create_client(
         raise ClientInputError("客户名称不能为空 / the client name is empty")
     code = _uscc(uscc)
     client_id = new_id()
-    with door(store, ctx, Action.CLIENT_CREATE, clients=[client_id]) as passage:
+    with door(store, ctx, Action.CLIENT_CREATE, clients=[client_id], about=client_id) as passage:
         sealer = passage.sealer
         sealer.create_key(client_id)
         plain = {"contact_name": contact_name, "contact_phone": contact_phone, "contact_email": contact_email}

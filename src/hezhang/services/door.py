@@ -124,11 +124,13 @@ def record_event(
 @contextmanager
 def door(
     store: Store, ctx: Context, action: Action, *, client_id: UUID | None = None, resource: str = "",
-    clients: Iterable[UUID] | None = None,
+    clients: Iterable[UUID] | None = None, about: UUID | None = None,
 ) -> Iterator[Passage]:  # fmt: skip
     """Authorize `ctx`'s user for `action` on `client_id` (None: a firm-level action), then let the work through.
 
-    `clients` widens the transaction's allowed clients for firm-level work over many clients (backups, keys)."""
+    `clients` widens the transaction's allowed clients for firm-level work over many clients (backups, keys);
+    `about` names the client a firm-level action concerns, for its events (a new client, a destruction)."""
+    event_client = client_id or about
     rule = ACTIONS[action]
     scope = list(clients) if clients is not None else ([client_id] if client_id else [])
     label = str(ctx.user_id)
@@ -144,7 +146,7 @@ def door(
             if not decision.allowed:
                 raise _DeniedError(decision)
             allowed_started = True
-            passage = Passage(uow, sealer, actor, label, resource, classes, client_id=client_id)
+            passage = Passage(uow, sealer, actor, label, resource, classes, client_id=event_client)
             yield passage
             uow.audit.record(
                 at=ctx.now(), actor=label, source=ctx.source, action=action.value,
@@ -154,19 +156,19 @@ def door(
             )  # fmt: skip
     except _DeniedError as denied:
         record_event(store, actor=label, source=ctx.source, action=action.value, outcome="denied",
-                     reason=denied.decision.reason.value, request_id=ctx.request_id, client_id=client_id,
+                     reason=denied.decision.reason.value, request_id=ctx.request_id, client_id=event_client,
                      resource=resource, data_classes=sorted(classes))  # fmt: skip
         raise AccessDeniedError(action, denied.decision) from None
     except RefusedError as refused:
         record_event(store, actor=label, source=ctx.source, action=action.value, outcome="denied",
-                     reason=f"{refused.code}: {_describe(refused)}", request_id=ctx.request_id, client_id=client_id,
+                     reason=f"{refused.code}: {_describe(refused)}", request_id=ctx.request_id, client_id=event_client,
                      resource=resource, data_classes=sorted(classes), alert=refused.alert,
                      user_id=ctx.user_id)  # fmt: skip
         raise
     except Exception as error:
         if allowed_started:
             record_event(store, actor=label, source=ctx.source, action=action.value, outcome="error",
-                         reason=_describe(error), request_id=ctx.request_id, client_id=client_id,
+                         reason=_describe(error), request_id=ctx.request_id, client_id=event_client,
                          resource=resource, data_classes=sorted(classes))  # fmt: skip
         raise
 

@@ -145,7 +145,7 @@ def request_destruction(
     for name in tables or ():
         if name not in HEADS:
             raise UserError(f"不能按表 {name} 销毁 / cannot destroy by table {name}: use one of {sorted(HEADS)}")
-    with door(store, ctx, Action.RETENTION_MANAGE, clients=[client_id]) as passage:
+    with door(store, ctx, Action.RETENTION_MANAGE, clients=[client_id], about=client_id) as passage:
         uow, by = passage.uow, passage.name
         repo = RetentionRepository(uow.connection, uow.scope)
         if repo.client_status(client_id) is None:

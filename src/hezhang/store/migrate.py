@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 from hezhang.store.engine import database_url, make_engine
 
@@ -42,9 +43,14 @@ def current(url: str) -> str | None:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return current_on(connection)
     finally:
         engine.dispose()
+
+
+def current_on(connection: Connection) -> str | None:
+    """The revision, read on an open connection (inside a transaction that holds SQLite's write lock)."""
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def _run(url: str, action: object) -> None:

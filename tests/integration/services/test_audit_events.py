@@ -1,0 +1,283 @@
+"""Every service writes exactly the audit events it should, on SQLite and PostgreSQL.
+
+One month of a client's life, step by step, through the services as the people who do it; after each step the
+test reads the events that step added and compares (action, outcome, client) with what it expects, in order.
+Then the trail is verified: every event chained, every checkpoint signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import pyotp
+import pytest
+
+from factories.people import client_user, staff, user_name
+from hezhang.audit.event import AuditEvent
+from hezhang.config import load_settings
+from hezhang.domain.money import format_fen
+from hezhang.domain.period import Period
+from hezhang.samples.bank_exports import render_standard_csv
+from hezhang.samples.client_month import generate_client_month
+from hezhang.samples.statements import generate_bank_lines
+from hezhang.security.keyring import Keyring
+from hezhang.security.policy import Role
+from hezhang.services import (
+    alerts,
+    audit_trail,
+    backup,
+    clients,
+    freeze,
+    imports,
+    keys,
+    match_decisions,
+    offboarding,
+    people,
+    retention,
+    reveal,
+    sign_in,
+    stored_reconciliation,
+)
+from hezhang.services.context import Context
+from hezhang.services.door import AccessDeniedError
+from hezhang.services.errors import UserError
+from hezhang.services.store_access import Store
+from hezhang.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from integration.conftest import StoreDb
+
+PASSWORD = "Lantern-Harbor-71!"
+Expected = tuple[str, str, Any]  # action, outcome, client (ANY: not known before the step)
+ANY = object()
+
+
+@pytest.fixture(scope="module")
+def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    settings = load_settings({"HEZHANG_DATA_DIR": str(tmp_path_factory.mktemp("keys")),
+                              "HEZHANG_DATABASE_URL": store_db.url,
+                              "HEZHANG_ADMIN_DATABASE_URL": store_db.admin_url})  # fmt: skip
+    Keyring.create(settings.keyring_path)
+    return Store(settings)
+
+
+def _events(store: Store, after: int) -> list[AuditEvent]:
+    with UnitOfWork(store.engine, []) as uow:
+        return list(uow.audit.events(after=after))
+
+
+def _size(store: Store) -> int:
+    with UnitOfWork(store.engine, []) as uow:
+        return uow.audit.size()
+
+
+class Trail:
+    """Runs a step and returns its result with the events it added."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def step(self, expected: list[Expected], work: Callable[[], Any], *, raises: type[Exception] | None = None) -> Any:
+        before = _size(self.store)
+        result = None
+        if raises is None:
+            result = work()
+        else:
+            with pytest.raises(raises):
+                work()
+        added = _events(self.store, before)
+        got = [(e.action, e.outcome, None if e.client is None else UUID(e.client)) for e in added]
+        assert [(a, o, g[2] if c is ANY else c) for (a, o, c), g in zip(expected, got, strict=False)] == got
+        self.last = added
+        return result
+
+
+@pytest.fixture(scope="module")
+def month(store: Store, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("files")
+    generated = generate_client_month(23)
+    bank, journal = generated.write(folder)
+    bad = folder / "bad.csv"
+    lines = generate_bank_lines(40, seed=7, start=date(2026, 10, 1))
+    bad.write_bytes(render_standard_csv(lines, "utf-8-sig").replace(b"2026-10-0", b"2026-13-0", 1))
+    return {
+        "bank": bank,
+        "journal": journal,
+        "bad": bad,
+        "code": generated.account_code,
+        "period": generated.period,
+        "opening": format_fen(generated.book_opening_fen),
+    }
+
+
+def test_each_service_writes_exactly_its_events(store: Store, month: dict[str, Any], tmp_path: Path) -> None:
+    trail = Trail(store)
+    admin, officer = staff(store, Role.FIRM_ADMIN), staff(store, Role.SECURITY_OFFICER)
+    client = trail.step([("client.create", "allowed", ANY)],
+                        lambda: clients.create_client(store, admin, "甲公司", contact_phone="13912345678"))  # fmt: skip
+    assert trail.last[0].client == str(client)  # the event names the new client
+    assert trail.last[0].actor.startswith(user_name(store, admin))
+    trail.last = []
+    accountant = staff(store, Role.ACCOUNTANT, clients=[client], department="一部")
+    supervisor = staff(store, Role.SUPERVISOR, department="一部")
+    assistant = staff(store, Role.ASSISTANT, clients=[client], department="一部")
+    stranger = staff(store, Role.ACCOUNTANT, department="二部")
+    owner = client_user(store, client)
+
+    account = trail.step([("account.add", "allowed", client)],
+                         lambda: clients.add_bank_account(store, accountant, client, "31050161373600001234",
+                                                           ledger_code=month["code"]))  # fmt: skip
+    assert trail.last[0].data_classes == ("S0", "S1", "S2")
+    refused = trail.step([("import", "allowed", client)],
+                         lambda: imports.import_file(store, accountant, client, month["bad"], "bank",
+                                                     bank_account_id=account))  # fmt: skip
+    assert refused.problems and trail.last[0].reason.startswith("refused")
+    trail.step(
+        [("import", "allowed", client)],
+        lambda: imports.import_file(store, assistant, client, month["bank"], "bank", bank_account_id=account),
+    )
+    trail.step([("import", "denied", client)],
+               lambda: imports.import_file(store, stranger, client, month["journal"], "journal"),
+               raises=AccessDeniedError)  # fmt: skip
+    assert trail.last[0].reason == "other_department"
+    trail.step([("import", "allowed", client)],
+               lambda: imports.import_file(store, accountant, client, month["journal"], "journal",
+                                           account_prefix=month["code"]))  # fmt: skip
+
+    outcome = trail.step([("reconcile", "allowed", client)],
+                         lambda: stored_reconciliation.reconcile_period(store, accountant, client, account,
+                                                                        month["period"], book_opening=month["opening"]))  # fmt: skip
+    rec = outcome.reconciliation_id
+    first = int(outcome.result.frame["match_id"][0])
+    trail.step(
+        [("match.decide", "allowed", client)],
+        lambda: match_decisions.unmatch(store, accountant, client, rec, first, "金额待核"),
+    )
+    trail.step(
+        [("reconcile", "allowed", client)],
+        lambda: stored_reconciliation.advance(store, accountant, client, rec, "prepared"),
+    )
+    trail.step([("review", "denied", client)],
+               lambda: stored_reconciliation.advance(store, accountant, client, rec, "reviewed"),
+               raises=AccessDeniedError)  # the accountant is not a supervisor  # fmt: skip
+    trail.step(
+        [("review", "allowed", client)],
+        lambda: stored_reconciliation.advance(store, supervisor, client, rec, "reviewed"),
+    )
+    trail.step(
+        [("reconciliation.read", "allowed", client)],
+        lambda: stored_reconciliation.read_reconciliation(store, owner, client, rec),
+    )
+    trail.step(
+        [("client.list", "allowed", None), ("client.read", "allowed", client)],
+        lambda: clients.list_clients(store, accountant),
+    )
+    trail.step([("client.directory", "allowed", None)], lambda: clients.client_directory(store, admin))
+
+    shown = trail.step(
+        [("reveal", "allowed", client)],
+        lambda: reveal.reveal(store, accountant, client, "clients", client, "contact_phone", "回访客户"),
+    )
+    assert shown.value == "13912345678"
+    assert "13912345678" not in trail.last[0].reason and "回访客户" in trail.last[0].reason
+    assert trail.last[0].resource == f"clients:{client}.contact_phone" and "S2" in trail.last[0].data_classes
+    trail.step([("reveal", "denied", client)],
+               lambda: reveal.reveal(store, assistant, client, "clients", client, "contact_phone", "回访客户"),
+               raises=AccessDeniedError)  # fmt: skip
+    assert trail.last[0].reason == "no_clearance"
+
+    trail.step([("freeze.manage", "allowed", client)], lambda: freeze.request_freeze(store, owner, client, "删除"))
+    trail.step([("import", "denied", client)],
+               lambda: imports.import_file(store, accountant, client, month["journal"], "journal"),
+               raises=AccessDeniedError)  # fmt: skip
+    assert trail.last[0].reason == "frozen"
+    trail.step([("freeze.manage", "allowed", client)], lambda: freeze.freeze_status(store, owner, client))
+    trail.step([("freeze.manage", "allowed", client)], lambda: freeze.revoke_freeze(store, owner, client))
+
+    trail.step([("key.manage", "allowed", None)], lambda: keys.rotate(store, officer))
+    trail.step([("key.manage", "allowed", None)], lambda: keys.rewrap(store, officer))
+    trail.step([("key.manage", "denied", None)], lambda: keys.rotate(store, admin), raises=AccessDeniedError)
+    archive = tmp_path / "store.hzb"
+    trail.step([("backup.create", "allowed", None)], lambda: backup.create_backup(store, admin, archive))
+    trail.step([("backup.verify", "allowed", None)], lambda: backup.verify_backup(store, officer, archive))
+    trail.step([("retention.manage", "allowed", None)], lambda: retention.due(store, admin))
+    trail.step([("retention.manage", "error", client)],
+               lambda: retention.request_destruction(store, admin, client, today=date(2026, 12, 1)),
+               raises=UserError)  # nothing has expired: refused after it was allowed  # fmt: skip
+    assert "保管期未满" in trail.last[0].reason or "no dated records" in trail.last[0].reason
+
+    trail.step(
+        [("client.export", "allowed", client)],
+        lambda: offboarding.export_client(store, supervisor, client, tmp_path / "handover"),
+    )
+
+    new_id, enrollment = trail.step([("user.manage", "allowed", None)],
+                                    lambda: people.add_user(store, admin, "zhang.san", Role.ACCOUNTANT,
+                                                            department="一部", password=PASSWORD))  # fmt: skip
+    today = admin.today()
+    trail.step(
+        [("register.record", "allowed", None)],
+        lambda: people.record_agreement(store, admin, new_id, "2026版", today, today + timedelta(days=365)),
+    )
+    trail.step(
+        [("register.record", "allowed", None)],
+        lambda: people.record_training(store, officer, new_id, "隐私保护", today, 95, True),
+    )
+    trail.step(
+        [("user.manage", "allowed", client)],
+        lambda: people.assign(store, admin, new_id, client, today, today + timedelta(days=90)),
+    )
+    trail.step([("login", "denied", None)],
+               lambda: sign_in.sign_in(store, "zhang.san", "wrong password", "000000", "10.0.0.8"),
+               raises=sign_in.SignInError)  # fmt: skip
+    code = pyotp.TOTP(enrollment.secret).now()
+    signed = trail.step(
+        [("login", "allowed", None)], lambda: sign_in.sign_in(store, "zhang.san", PASSWORD, code, "10.0.0.8")
+    )
+    assert trail.last[0].source == "10.0.0.8"
+    zhang: Context = signed.context
+    trail.step([("client.read", "allowed", client)], lambda: clients.view_client(store, zhang, client))
+    assert trail.last[0].request_id == zhang.request_id
+
+    trail.step([("audit.verify", "allowed", None)], lambda: audit_trail.make_checkpoint(store, officer))
+    report = trail.step([("audit.verify", "allowed", None)], lambda: audit_trail.verify_trail(store, officer))
+    assert report.ok, report
+    history = tmp_path / "history.jsonl"
+    trail.step(
+        [("access.history", "allowed", client)],
+        lambda: audit_trail.export_access_history(store, owner, client, history),
+    )
+    trail.step([("alert.handle", "allowed", None)], lambda: alerts.open_alerts(store, officer))
+
+
+def test_work_that_fails_after_it_was_allowed_leaves_an_error_event_and_nothing_else(store: Store) -> None:
+    admin = staff(store, Role.FIRM_ADMIN)
+    client = clients.create_client(store, admin, "乙公司")
+    accountant = staff(store, Role.ACCOUNTANT, clients=[client])
+    before = _size(store)
+    with pytest.raises(UserError):  # no statement and no journal imported yet
+        stored_reconciliation.reconcile_period(store, accountant, client, client, Period.month(2026, 10))
+    (event,) = _events(store, before)
+    assert (event.action, event.outcome, event.client) == ("reconcile", "error", str(client))
+    assert "银行账户" in event.reason or "import" in event.reason
+
+
+def test_too_many_reveals_are_refused_and_raise_an_alert(store: Store) -> None:
+    admin, officer = staff(store, Role.FIRM_ADMIN), staff(store, Role.SECURITY_OFFICER)
+    client = clients.create_client(store, admin, "丙公司", contact_name="欧阳娜娜")
+    accountant = staff(store, Role.ACCOUNTANT, clients=[client])
+    for _ in range(reveal.REVEALS_PER_HOUR):
+        reveal.reveal(store, accountant, client, "clients", client, "contact_name", "核对联系人")
+    before = _size(store)
+    with pytest.raises(reveal.RevealLimitError):
+        reveal.reveal(store, accountant, client, "clients", client, "contact_name", "核对联系人")
+    (event,) = _events(store, before)
+    assert (event.action, event.outcome) == ("reveal", "denied")
+    assert event.reason.startswith("reveal_rate_limited")
+    found = [a for a in alerts.open_alerts(store, officer) if a.client_id == client]
+    assert [a.kind for a in found] == ["reveal_rate"]
+    assert found[0].user_name is not None and found[0].user_name.startswith(user_name(store, accountant))

@@ -148,9 +148,11 @@ def test_each_service_writes_exactly_its_events(store: Store, month: dict[str, A
                lambda: imports.import_file(store, accountant, client, month["journal"], "journal",
                                            account_prefix=month["code"]))  # fmt: skip
 
-    outcome = trail.step([("reconcile", "allowed", client)],
-                         lambda: stored_reconciliation.reconcile_period(store, accountant, client, account,
-                                                                        month["period"], book_opening=month["opening"]))  # fmt: skip
+    def prepare() -> Any:
+        return stored_reconciliation.reconcile_period(store, accountant, client, account, month["period"],
+                                                      book_opening=month["opening"])  # fmt: skip
+
+    outcome = trail.step([("reconcile", "allowed", client)], prepare)
     rec = outcome.reconciliation_id
     first = int(outcome.result.frame["match_id"][0])
     trail.step(

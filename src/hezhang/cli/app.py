@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hezhang.cli import backup_cmd, people_cmd, retention_cmd, store_cmd
+from hezhang.cli import audit_cmd, backup_cmd, people_cmd, retention_cmd, store_cmd
 from hezhang.cli.console import console
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.summary import print_summary
@@ -229,6 +229,7 @@ retention_cmd.register(app)
 backup_cmd.register(app)
 store_cmd.register(app)
 people_cmd.register(app)
+audit_cmd.register(app)
 
 
 def main() -> None:

@@ -10,13 +10,14 @@ from hezhang.services.clients import all_client_ids
 from hezhang.services.context import Context
 from hezhang.services.door import door
 from hezhang.services.errors import UserError
+from hezhang.services.second_factor import rewrap_second_factors
 from hezhang.services.store_access import Store
 
 
 @dataclass(frozen=True, slots=True)
 class RewrapOutcome:
     current_version: int
-    rewrapped: int
+    rewrapped: int  # client data keys moved (staff TOTP keys are moved too, and counted in the event)
     #: Live data keys still wrapped by an older version (none after a complete rewrap).
     left_on_old_versions: dict[int, int]
 
@@ -32,7 +33,7 @@ def rotate(store: Store, ctx: Context) -> int:
 
 
 def rewrap(store: Store, ctx: Context) -> RewrapOutcome:
-    """Rewrap every live data key with the current keyring version, in one transaction."""
+    """Rewrap every live data key (clients' and the staff's TOTP keys) with the current version, in one transaction."""
     keyring = store.keyring
     current = keyring.current_version
     done = 0
@@ -44,8 +45,13 @@ def rewrap(store: Store, ctx: Context) -> RewrapOutcome:
             wrapped = keyring.rewrap(WrappedKey(key.key_version, key.wrapped_key))
             uow.keys.rewrap(key, wrapped.version, wrapped.blob)
             done += 1
+        staff = rewrap_second_factors(keyring, uow.people)
         left = {v: n for v, n in uow.keys.versions_in_use().items() if v != current}
-        passage.touched("client_keys", "S3", detail=f"{done} data keys rewrapped to version {current}")
+        for v, n in uow.people.totp_key_versions().items():
+            if v != current:
+                left[v] = left.get(v, 0) + n
+        detail = f"{done} client data keys and {staff} staff TOTP keys rewrapped to version {current}"
+        passage.touched("client_keys", "S3", detail=detail)
     return RewrapOutcome(current, done, left)
 
 
@@ -53,10 +59,11 @@ def retire(store: Store, ctx: Context, version: int) -> None:
     """Retire an old keyring version once no live data key is wrapped by it."""
     with door(store, ctx, Action.KEY_MANAGE, clients=all_client_ids(store), resource="keyring") as passage:
         in_use = passage.uow.keys.versions_in_use().get(version, 0)
+        in_use += passage.uow.people.totp_key_versions().get(version, 0)
         if in_use:
             raise UserError(
-                f"密钥版本 {version} 仍包裹 {in_use} 个客户数据密钥，请先 hezhang keys rewrap / "
-                f"version {version} still wraps {in_use} data keys: run `hezhang keys rewrap` first"
+                f"密钥版本 {version} 仍包裹 {in_use} 个数据密钥（客户数据或员工双因素），请先 hezhang keys rewrap / "
+                f"version {version} still wraps {in_use} data keys (clients' or staff TOTP): run `hezhang keys rewrap`"
             )
         store.keyring.retire(version)
         passage.touched("keyring", "S3", detail=f"version {version} retired")

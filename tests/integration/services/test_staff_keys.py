@@ -1,0 +1,44 @@
+"""Key rotation covers the staff's second factors: a keyring version still wrapping a TOTP key is never retired,
+and after a rewrap the user still signs in with their authenticator."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyotp
+import pytest
+
+from factories.people import staff
+from hezhang.config import load_settings
+from hezhang.security.keyring import Keyring
+from hezhang.security.policy import Role
+from hezhang.services import keys, people, sign_in
+from hezhang.services.errors import UserError
+from hezhang.services.store_access import Store
+
+if TYPE_CHECKING:
+    from integration.conftest import StoreDb
+
+PASSWORD = "Copper-Kettle-Moss-42"
+
+
+@pytest.fixture
+def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    settings = load_settings({"HEZHANG_DATA_DIR": str(tmp_path_factory.mktemp("keys")),
+                              "HEZHANG_DATABASE_URL": store_db.url})  # fmt: skip
+    Keyring.create(settings.keyring_path)
+    return Store(settings)
+
+
+def test_a_version_wrapping_a_totp_key_is_not_retired_until_rewrapped(store: Store) -> None:
+    admin, officer = staff(store, Role.FIRM_ADMIN), staff(store, Role.SECURITY_OFFICER)
+    name = f"li.{officer.user_id.hex[:6]}"
+    _, enrollment = people.add_user(store, admin, name, Role.ACCOUNTANT, password=PASSWORD)
+    old = store.keyring.current_version
+    keys.rotate(store, officer)
+    with pytest.raises(UserError, match="TOTP"):
+        keys.retire(store, officer, old)
+    keys.rewrap(store, officer)
+    keys.retire(store, officer, old)
+    signed = sign_in.sign_in(store, name, PASSWORD, pyotp.TOTP(enrollment.secret).now(), "10.1.1.1")
+    assert signed.token

@@ -23,13 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Dialect, RowMapping, Transaction, func, select, text
 
-from hezhang.audit.chain import append
+from hezhang.audit.chain import Link, append
 from hezhang.audit.checkpoint import Checkpoint
 from hezhang.audit.event import AuditEvent, format_time
 from hezhang.audit.signer import CheckpointSigner
@@ -70,7 +71,7 @@ class _DriverInsert:
     """
 
     sql: str
-    positions: tuple[str, ...] | None  # parameter order for a positional paramstyle; None: named
+    parameters: Callable[[dict[str, Any]], Any]  # the row as the paramstyle wants it: a tuple in order, or the dict
     processors: Mapping[str, Callable[[Any], Any]]
 
     @classmethod
@@ -80,18 +81,20 @@ class _DriverInsert:
             compiled = _INSERT_EVENT.compile(dialect=dialect)
             processors = {c.name: p for c in audit_events.columns
                           if (p := c.type.dialect_impl(dialect).bind_processor(dialect)) is not None}  # fmt: skip
-            positions = tuple(compiled.positiontup) if compiled.positiontup else None
-            made = _DRIVER_INSERTS[dialect] = cls(compiled.string, positions, processors)
+            positions = compiled.positiontup or []
+            parameters = itemgetter(*positions) if len(positions) > 1 else _as_named
+            made = _DRIVER_INSERTS[dialect] = cls(compiled.string, parameters, processors)
         return made
 
-    def execute(self, connection: Connection, row: dict[str, Any]) -> None:
+    def execute(self, cursor: Any, row: dict[str, Any]) -> None:
+        """Insert `row` (converted in place) with a cursor of the connection's driver."""
         for name, process in self.processors.items():
             row[name] = process(row[name])
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(self.sql, row if self.positions is None else tuple(row[n] for n in self.positions))
-        finally:
-            cursor.close()
+        cursor.execute(self.sql, self.parameters(row))
+
+
+def _as_named(row: dict[str, Any]) -> dict[str, Any]:
+    return row
 
 
 _DRIVER_INSERTS: WeakKeyDictionary[Dialect, _DriverInsert] = WeakKeyDictionary()
@@ -123,8 +126,9 @@ class AuditRepository:
         self.every = every
         # The head as of the last append, valid while the transaction (and savepoint) it was read in is current.
         self._context: tuple[Transaction, Transaction | None] | None = None
-        self._last: _Head | None = None
+        self._last: Link | None = None
         self._signed_size = 0  # the latest checkpoint's size, read with the head
+        self._cursor: Any = None  # the driver's cursor the events are inserted with
         self._known_keys: set[str] = set()
 
     # -- appending ------------------------------------------------------------------------------------------
@@ -156,8 +160,10 @@ class AuditRepository:
                "client_id": client_id, "resource": resource, "data_classes": ",".join(event.data_classes),
                "outcome": outcome, "reason": reason, "request_id": request_id, "prev_hash": event.prev_hash,
                "hash": event.hash}  # fmt: skip
-        _DriverInsert.of(self.connection.dialect).execute(self.connection, row)
-        self._last = _Head(event.sequence, event.hash)
+        if self._cursor is None:
+            self._cursor = self.connection.connection.cursor()
+        _DriverInsert.of(self.connection.dialect).execute(self._cursor, row)
+        self._last = event
         if self.every and self.signer is not None and event.sequence - self._signed_size >= self.every:
             self._sign(event.sequence, event.at)
         return event
@@ -172,7 +178,7 @@ class AuditRepository:
             return latest
         return self._sign(size, datetime.now(UTC) if at is None else at)
 
-    def _locked_head(self) -> _Head | None:
+    def _locked_head(self) -> Link | None:
         """The head of the chain, read under the trail's lock, which this transaction then holds to its end.
 
         Read once per transaction (and again after entering or leaving a savepoint: a rolled-back savepoint takes

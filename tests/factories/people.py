@@ -11,6 +11,9 @@ argon2, no keyring, no audit event).
 
     import_file(store, wang, client_id, ...)
 
+A command run in-process (typer's CliRunner) or in a child process acts as a factory user when given
+`HEZHANG_SESSION=session_token(store, ctx)` in its environment.
+
 Each call makes a new user with a unique name (`name=` to choose one; `user_name(ctx)` reads it back). By default
 the user is active and MFA-enrolled, has a confidentiality agreement signed 30 days before `today` and expiring a
 year after it, a passed privacy training 30 days before `today`, and assignments from 30 days before `today` to a
@@ -31,10 +34,11 @@ from uuid import UUID, uuid4
 from sqlalchemy import Engine
 
 from hezhang.security.policy import Role
+from hezhang.security.sessions import new_session
 from hezhang.services.context import Context, utc_now
 from hezhang.store.uow import UnitOfWork
 
-__all__ = ["NO_PASSWORD", "client_user", "staff", "user_name"]
+__all__ = ["NO_PASSWORD", "client_user", "session_token", "staff", "user_name"]
 
 #: Not an argon2 hash: a factory-made user never signs in with a password.
 NO_PASSWORD = "factory-made: no password"
@@ -96,3 +100,11 @@ def user_name(store: HasEngine, ctx: Context) -> str:
     """The login name of the context's user (what services write as preparer, confirmed_by...)."""
     with UnitOfWork(store.engine, []) as uow:
         return uow.people.name_of(ctx.user_id)
+
+
+def session_token(store: HasEngine, ctx: Context) -> str:
+    """A live session of the context's user, as `hezhang login` leaves one: the token for `HEZHANG_SESSION`."""
+    token, session = new_session(str(ctx.user_id), utc_now())
+    with UnitOfWork(store.engine, []) as uow:
+        uow.logins.add_session(session, ctx.source)
+    return token

@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from factories.people import client_user, staff
 from hezhang.config import load_settings
 from hezhang.domain.money import format_fen
 from hezhang.domain.period import Period
 from hezhang.samples.client_month import generate_client_month
 from hezhang.security.keyring import Keyring
-from hezhang.services.clients import add_bank_account, create_client, list_clients
+from hezhang.security.policy import Role
+from hezhang.services.clients import UNREADABLE, add_bank_account, create_client, view_client
+from hezhang.services.context import Context
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import ClientFrozenError, request_freeze
 from hezhang.services.imports import import_file
@@ -42,24 +45,37 @@ def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
     return Store(settings)
 
 
-def reconciled_client(store: Store, folder: Path, seed: int) -> tuple[UUID, Path, Path, list[str]]:
-    """A client with a reconciled month; returns it, both original files and the bank counterparty names."""
+@pytest.fixture(scope="module")
+def admin(store: Store) -> Context:
+    return staff(store, Role.FIRM_ADMIN)
+
+
+def reconciled_client(
+    store: Store, admin: Context, folder: Path, seed: int
+) -> tuple[UUID, Path, Path, list[str], Context, Context]:
+    """A client with a month reconciled by its accountant; returns it, both original files, the bank
+    counterparty names, the accountant and the client's supervisor (who exports)."""
     month = generate_client_month(seed, lines=50, period=Period.month(2026, 10))
     bank_path, journal_path = month.write(folder / "in")
-    client = create_client(store, f"移交客户{seed}", contact_name="赵敏", contact_phone="13812345678")
-    account = add_bank_account(store, client, ACCOUNT, ledger_code=month.account_code)
-    assert import_file(store, client, bank_path, "bank", bank_account_id=account).problems == ()
-    assert import_file(store, client, journal_path, "journal", account_prefix=month.account_code).problems == ()
+    client = create_client(store, admin, f"移交客户{seed}", contact_name="赵敏", contact_phone="13812345678")
+    wang = staff(store, Role.ACCOUNTANT, clients=[client])
+    li = staff(store, Role.SUPERVISOR, clients=[client])
+    account = add_bank_account(store, wang, client, ACCOUNT, ledger_code=month.account_code)
+    assert import_file(store, wang, client, bank_path, "bank", bank_account_id=account).problems == ()
+    imported = import_file(store, wang, client, journal_path, "journal", account_prefix=month.account_code)
+    assert imported.problems == ()
     book = format_fen(month.book_opening_fen)
-    reconcile_period(store, client, account, month.period, actor="accountant:wang", book_opening=book)
+    reconcile_period(store, wang, client, account, month.period, book_opening=book)
     names = sorted({line.counterparty_name for line in month.bank_lines if line.counterparty_name})
-    return client, bank_path, journal_path, names
+    return client, bank_path, journal_path, names, wang, li
 
 
-def test_the_export_holds_the_original_files_lines_and_reconciliation(store: Store, tmp_path: Path) -> None:
-    client, bank_path, journal_path, names = reconciled_client(store, tmp_path, 51)
+def test_the_export_holds_the_original_files_lines_and_reconciliation(
+    store: Store, admin: Context, tmp_path: Path
+) -> None:
+    client, bank_path, journal_path, names, _, li = reconciled_client(store, admin, tmp_path, 51)
     out = tmp_path / "handover"
-    outcome = export_client(store, client, out)
+    outcome = export_client(store, li, client, out)
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     originals = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (bank_path, journal_path)}
@@ -82,30 +98,37 @@ def test_the_export_holds_the_original_files_lines_and_reconciliation(store: Sto
     assert body["period"] == "2026-10" and body["matches"] and body["statement"]["balanced"] is True
     assert outcome.reconciliations == 1 and not outcome.shredded
     with pytest.raises(UserError, match="new or empty"):
-        export_client(store, client, out)
+        export_client(store, li, client, out)
 
 
-def test_shredding_after_the_export_leaves_the_stored_data_unreadable(store: Store, tmp_path: Path) -> None:
-    client, bank_path, _, _ = reconciled_client(store, tmp_path, 52)
-    outcome = export_client(store, client, tmp_path / "out", shred=True)
+def test_shredding_after_the_export_leaves_the_stored_data_unreadable(
+    store: Store, admin: Context, tmp_path: Path
+) -> None:
+    client, bank_path, _, _, wang, li = reconciled_client(store, admin, tmp_path, 52)
+    assert view_client(store, wang, client).contact_phone == "138****5678"
+    outcome = export_client(store, li, client, tmp_path / "out", shred=True)
     assert outcome.shredded
     exported = json.loads(outcome.manifest.read_text("utf-8"))
     statement = next(f for f in exported["files"] if f["kind"] == "statement")
     assert (tmp_path / "out" / statement["path"]).read_bytes() == bank_path.read_bytes()
-    with pytest.raises(MissingDataKeyError):
-        list_clients(store, [client])
+    shown = view_client(store, wang, client)  # the client is still listed, its contacts unreadable
+    assert (shown.status, shown.contact_name, shown.contact_phone) == ("offboarded", UNREADABLE, UNREADABLE)
     with store.work([client]) as (uow, sealer):
+        row = uow.clients.get(client)
+        assert row is not None and row.contact_name is not None
+        with pytest.raises(MissingDataKeyError):
+            sealer.open(client, "clients", "contact_name", client, row.contact_name)
         (stored,) = uow.imports.statements_of(uow.bank_accounts.list(client)[0].id)
         with pytest.raises(MissingDataKeyError):
             sealer.open(client, "statement_imports", "raw_file", stored.id, stored.raw_file)
     with pytest.raises(ClientFrozenError, match="offboarded"):
-        export_client(store, client, tmp_path / "again")
+        export_client(store, li, client, tmp_path / "again")
     assert not (tmp_path / "again").exists()
 
 
-def test_a_frozen_client_is_not_exported(store: Store, tmp_path: Path) -> None:
-    client, _, _, _ = reconciled_client(store, tmp_path, 53)
-    request_freeze(store, client, "service:liu")
+def test_a_frozen_client_is_not_exported(store: Store, admin: Context, tmp_path: Path) -> None:
+    client, _, _, _, _, li = reconciled_client(store, admin, tmp_path, 53)
+    request_freeze(store, client_user(store, client), client)
     with pytest.raises(ClientFrozenError, match="frozen"):
-        export_client(store, client, tmp_path / "out")
+        export_client(store, li, client, tmp_path / "out")
     assert not (tmp_path / "out").exists()

@@ -17,16 +17,19 @@ from uuid import UUID
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from factories.people import session_token, staff
 from hezhang.config import load_settings
 from hezhang.domain.period import Period
 from hezhang.samples.bank_exports import render_standard_csv
 from hezhang.samples.journal import generate_journal, render_standard_journal
 from hezhang.samples.statements import generate_bank_lines
 from hezhang.security.keyring import Keyring
+from hezhang.security.policy import Role
 from hezhang.services.backup import create_backup, restore_backup, verify_backup
 from hezhang.services.backup_archive import BackupError, Fault, open_file, seal_file
 from hezhang.services.backup_database import row_counts
-from hezhang.services.clients import add_bank_account, create_client, list_clients
+from hezhang.services.clients import UNREADABLE, ClientView, add_bank_account, create_client, view_client
+from hezhang.services.context import Context
 from hezhang.services.imports import import_file
 from hezhang.services.keys import retire, rewrap, rotate
 from hezhang.services.sealer import MissingDataKeyError
@@ -37,6 +40,9 @@ from hezhang.store.rls import APP_ROLE
 from hezhang.store.tables import metadata
 from integration.conftest import PG_ADMIN_URL, StoreDb
 
+#: Written by every service call (a verify, a refused restore), so left out where counts are compared over time.
+AUDIT_TABLES = frozenset({"audit_events", "audit_checkpoints", "audit_signing_keys"})
+
 
 @dataclass(frozen=True)
 class Source:
@@ -45,6 +51,12 @@ class Source:
     shredded: UUID  # a client whose data key was destroyed before any backup
     statement: UUID
     keyring_file: Path
+    officer: Context  # the security officer: backs up, verifies, restores
+    reader: Context  # an accountant assigned to every client, to read them back
+
+
+def _without_audit(counts: dict[str, int]) -> dict[str, int]:
+    return {table: n for table, n in counts.items() if table not in AUDIT_TABLES}
 
 
 @dataclass(frozen=True)
@@ -70,24 +82,27 @@ def source(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Sourc
     (folder / "statement.csv").write_bytes(render_standard_csv(lines, "utf-8-sig"))
     journal = render_standard_journal(generate_journal(Period.month(2026, 10), vouchers=20, seed=7))
     (folder / "journal.csv").write_bytes(journal)
+    admin = staff(store, Role.FIRM_ADMIN)
     first = create_client(
-        store, "上海演示商贸有限公司", "91310115MA1K412344", "欧阳娜娜", "13912345678", "o@example.com"
+        store, admin, "上海演示商贸有限公司", "91310115MA1K412344", "欧阳娜娜", "13912345678", "o@example.com"
     )
-    account = add_bank_account(store, first, "31050161373600009876", bank_name="建设银行", ledger_code="100201")
-    done = import_file(store, first, folder / "statement.csv", "bank", bank_account_id=account)
+    second = create_client(store, admin, "杭州样例科技有限公司", contact_name="李娜", contact_phone="13800001111")
+    gone = create_client(store, admin, "已注销客户", contact_name="王芳", contact_phone="13700002222")
+    wang = staff(store, Role.ACCOUNTANT, clients=[first, second, gone])
+    account = add_bank_account(store, wang, first, "31050161373600009876", bank_name="建设银行", ledger_code="100201")
+    done = import_file(store, wang, first, folder / "statement.csv", "bank", bank_account_id=account)
     assert done.import_id is not None and not done.problems
-    assert import_file(store, first, folder / "journal.csv", "journal").problems == ()
-    second = create_client(store, "杭州样例科技有限公司", contact_name="李娜", contact_phone="13800001111")
-    gone = create_client(store, "已注销客户", contact_name="王芳", contact_phone="13700002222")
+    assert import_file(store, wang, first, folder / "journal.csv", "journal").problems == ()
     with store.work([gone]) as (uow, _):
         assert uow.keys.destroy(gone) == 1
-    return Source(store, [first, second], gone, done.import_id, settings.keyring_path)
+    officer = staff(store, Role.SECURITY_OFFICER)
+    return Source(store, [first, second], gone, done.import_id, settings.keyring_path, officer, wang)
 
 
 @pytest.fixture(scope="module")
 def archive(source: Source, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("backups") / "store.hzbak"
-    result = create_backup(source.store, out)
+    result = create_backup(source.store, source.officer, out)
     assert result.archive == out and result.action == "backup.create"
     assert result.manifest.row_counts["bank_lines"] == 60 and result.manifest.row_counts["clients"] == 3
     assert result.manifest.schema_revision == migrate.head()
@@ -132,6 +147,10 @@ def _read_statement(store: Store, client: UUID, statement: UUID) -> list[tuple[A
     return sorted(out)
 
 
+def _views(store: Store, ctx: Context, clients: list[UUID]) -> list[ClientView]:
+    return [view_client(store, ctx, client) for client in clients]
+
+
 def _restored_store(source: Source, target: Target, folder: Path) -> Store:
     settings = _settings(folder, target.url, target.admin_url)
     settings.keyring_path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,13 +159,15 @@ def _restored_store(source: Source, target: Target, folder: Path) -> Store:
 
 
 def test_restore_drill(source: Source, archive: Path, target: Target, tmp_path: Path) -> None:
-    report = verify_backup(source.store, archive)
+    report = verify_backup(source.store, source.officer, archive)
     assert report.ok, report.problems
-    assert report.manifest is not None and report.manifest.row_counts == row_counts(
-        source.store.settings.admin_database_url
+    # Nothing but the audit trail has changed since the backup (each service call since then added its events).
+    assert report.manifest is not None and _without_audit(report.manifest.row_counts) == _without_audit(
+        row_counts(source.store.settings.admin_database_url)
     )
+    assert report.manifest.row_counts["audit_events"] > 0  # the trail is in the backup too
 
-    result = restore_backup(source.store, archive, target.admin_url)
+    result = restore_backup(source.store, archive, target.admin_url, ctx=source.officer)
     assert result.ok, result.problems
     assert result.row_counts == report.manifest.row_counts
     assert result.schema_revision == report.manifest.schema_revision
@@ -163,14 +184,21 @@ def test_restore_drill(source: Source, archive: Path, target: Target, tmp_path: 
             assert set(client_scoped(metadata)) & set(result.row_counts) <= set(forced)
         engine.dispose()
     restored = _restored_store(source, target, tmp_path / "keys")
-    assert list_clients(restored, source.clients) == list_clients(source.store, source.clients)
+    shown = _views(source.store, source.reader, source.clients)
+    assert all(UNREADABLE not in (c.contact_name, c.contact_phone) for c in shown)
+    assert _views(restored, source.reader, source.clients) == shown  # the same people sign in to the restored store
     first = source.clients[0]
     original = _read_statement(source.store, first, source.statement)
     assert len(original) == 60 and any(line[-1] for line in original)
     assert _read_statement(restored, first, source.statement) == original
     # The shredded client stays unreadable in the backup too; the others are untouched.
-    with pytest.raises(MissingDataKeyError):
-        list_clients(restored, [source.shredded])
+    (gone,) = _views(restored, source.reader, [source.shredded])
+    assert (gone.contact_name, gone.contact_phone) == (UNREADABLE, UNREADABLE)
+    with restored.work([source.shredded]) as (uow, sealer):
+        row = uow.clients.get(source.shredded)
+        assert row is not None and row.contact_phone is not None
+        with pytest.raises(MissingDataKeyError):
+            sealer.open(source.shredded, "clients", "contact_phone", source.shredded, row.contact_phone)
 
 
 def test_a_non_empty_target_is_refused(source: Source, archive: Path) -> None:
@@ -184,7 +212,7 @@ def test_a_non_empty_target_is_refused(source: Source, archive: Path) -> None:
 
 def test_a_migrated_but_empty_store_takes_a_restore(source: Source, archive: Path, target: Target) -> None:
     migrate.upgrade(target.admin_url)  # what `hezhang init` leaves: the schema, no data
-    result = restore_backup(source.store, archive, target.admin_url)
+    result = restore_backup(source.store, archive, target.admin_url, ctx=source.officer)
     assert result.ok, result.problems
     assert result.row_counts["bank_lines"] == 60
 
@@ -202,11 +230,11 @@ def test_a_flipped_byte_is_found(source: Source, archive: Path, tmp_path: Path, 
     data[len(data) // 2] ^= 0x01
     tampered = tmp_path / "tampered.hzbak"
     tampered.write_bytes(bytes(data))
-    report = verify_backup(source.store, tampered)
+    report = verify_backup(source.store, source.officer, tampered)
     assert [p.code for p in report.problems] == [Fault.TAMPERED]
     assert "改动" in report.problems[0].message_zh and "changed" in report.problems[0].message_en
     with pytest.raises(BackupError) as caught:
-        restore_backup(source.store, tampered, target.admin_url)
+        restore_backup(source.store, tampered, target.admin_url, ctx=source.officer)
     assert caught.value.code is Fault.TAMPERED
     assert not any(row_counts(target.admin_url).values())  # nothing was restored
 
@@ -216,7 +244,7 @@ def test_a_truncated_archive_is_found(source: Source, archive: Path, tmp_path: P
     data = archive.read_bytes()
     cut = tmp_path / "cut.hzbak"
     cut.write_bytes(data[: int(len(data) * keep) if keep < 1 else int(keep)])
-    report = verify_backup(source.store, cut)
+    report = verify_backup(source.store, source.officer, cut)
     assert [p.code for p in report.problems] == [Fault.TRUNCATED]
     assert "截断" in str(report.problems[0]) and "truncated" in str(report.problems[0])
 
@@ -224,7 +252,7 @@ def test_a_truncated_archive_is_found(source: Source, archive: Path, tmp_path: P
 def test_another_keyring_does_not_open_the_archive(source: Source, archive: Path, tmp_path: Path) -> None:
     settings = _settings(tmp_path, source.store.settings.database_url)
     Keyring.create(settings.keyring_path)
-    report = verify_backup(Store(settings), archive)
+    report = verify_backup(Store(settings), source.officer, archive)
     assert [p.code for p in report.problems] == [Fault.WRONG_KEY]
     assert "密钥环" in report.problems[0].message_zh
 
@@ -235,18 +263,20 @@ def test_a_client_shredded_after_the_backup_is_gone_from_it_once_the_old_key_ver
     """Destroying a data key alone leaves its wrapped copy inside older archives; rotating, rewrapping and retiring
     the keyring version that wrapped it (and that wrapped those archives) finishes the shredding there too."""
     store, _ = initialize(load_settings({"HEZHANG_DATA_DIR": str(tmp_path / "data")}))
-    gone = create_client(store, "甲公司", contact_phone="13912340000")
-    kept = create_client(store, "乙公司", contact_phone="13912341111")
-    old = create_backup(store, tmp_path / "old.hzbak")
-    assert verify_backup(store, old.archive).ok
+    admin, officer = staff(store, Role.FIRM_ADMIN), staff(store, Role.SECURITY_OFFICER)
+    gone = create_client(store, admin, "甲公司", contact_phone="13912340000")
+    kept = create_client(store, admin, "乙公司", contact_phone="13912341111")
+    old = create_backup(store, officer, tmp_path / "old.hzbak")
+    assert verify_backup(store, officer, old.archive).ok
     with store.work([gone]) as (uow, _):
         uow.keys.destroy(gone)
-    rotate(store)
-    assert rewrap(store).left_on_old_versions == {}
-    retire(store, old.key_version)
-    report = verify_backup(store, old.archive)
+    rotate(store, officer)
+    assert rewrap(store, officer).left_on_old_versions == {}
+    retire(store, officer, old.key_version)
+    report = verify_backup(store, officer, old.archive)
     assert [p.code for p in report.problems] == [Fault.WRONG_KEY]
-    assert [c.contact_phone for c in list_clients(store, [kept])] == ["139****1111"]
+    wang = staff(store, Role.ACCOUNTANT, clients=[kept])
+    assert view_client(store, wang, kept).contact_phone == "139****1111"
     with store.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM clients")).scalar_one() == 2
 
@@ -266,7 +296,7 @@ def test_a_member_that_does_not_match_the_manifest_is_named(source: Source, arch
     forged = tmp_path / "forged.hzbak"
     with forged.open("wb") as handle:
         seal_file(packed, handle, source.store.keyring)
-    report = verify_backup(source.store, forged)
+    report = verify_backup(source.store, source.officer, forged)
     assert [p.code for p in report.problems] == [Fault.HASH_MISMATCH]
     assert dump.name in report.problems[0].message_en
 
@@ -279,9 +309,11 @@ def test_the_commands_create_verify_and_restore(tmp_path: Path) -> None:
 
     app = typer.Typer()
     register(app)
-    env = {"HEZHANG_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
-    store, _ = initialize(load_settings(env))
-    create_client(store, "丙公司", contact_name="赵敏")
+    settings_env = {"HEZHANG_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    store, _ = initialize(load_settings(settings_env))
+    admin, officer = staff(store, Role.FIRM_ADMIN), staff(store, Role.SECURITY_OFFICER)
+    create_client(store, admin, "丙公司", contact_name="赵敏")
+    env = {**settings_env, "HEZHANG_SESSION": session_token(store, officer)}
     runner = CliRunner()
     out = tmp_path / "b.hzbak"
     done = runner.invoke(app, ["backup", "create", "--out", str(out)], env=env)
@@ -291,6 +323,9 @@ def test_the_commands_create_verify_and_restore(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["backup", "restore", str(out)], env=env)
     assert refused.exit_code == 1 and "不是空的" in refused.output
     into = f"sqlite+pysqlite:///{tmp_path / 'restored.db'}"
+    as_admin = {**settings_env, "HEZHANG_SESSION": session_token(store, admin)}
+    denied = runner.invoke(app, ["backup", "restore", str(out), "--into", into], env=as_admin)
+    assert denied.exit_code == 1 and "backup.restore" in denied.output  # restoring elsewhere: the security officer
     restored = runner.invoke(app, ["backup", "restore", str(out), "--into", into], env=env)
     assert restored.exit_code == 0 and "every check passed" in restored.output, restored.output
     out.write_bytes(out.read_bytes()[:-5])

@@ -10,6 +10,9 @@ supervisor's department), or, for a client user, being that client's own staff; 
 unexpired confidentiality agreement and privacy training within the last 12 months; clearance for the data
 class the action touches; and, for changes, a client that is not frozen (PIPL Art. 47(2)). Firm-level actions
 (people, keys, backups, the audit trail) need an active account, MFA and the role.
+
+Maker-checker depends on the record, which only the service has open: the door's `Passage.refuse_preparer`
+denies a review or lock by the preparer with `Reason.PREPARER_REVIEWS`, recorded like any other denial.
 """
 
 from __future__ import annotations
@@ -207,7 +210,6 @@ class Resource:
     client_id: UUID | None = None
     frozen: bool = False
     departments: frozenset[UUID] = field(default_factory=frozenset)  # of the staff currently assigned to it
-    preparer: UUID | None = None  # for a review: who prepared the reconciliation
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,4 @@ def authorize(actor: Actor, action: Action | str, resource: Resource, today: dat
         return _deny(Reason.NO_CLEARANCE)
     if rule.changes and resource.frozen:
         return _deny(Reason.FROZEN)
-    if Action(action) is Action.REVIEW and resource.preparer == actor.user_id:
-        return _deny(Reason.PREPARER_REVIEWS)
     return _ALLOW

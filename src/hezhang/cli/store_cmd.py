@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from hezhang.cli.console import console
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
@@ -17,6 +18,14 @@ import_app = typer.Typer(
 )
 keys_app = typer.Typer(help="密钥 / keys", no_args_is_help=True)
 match_app = typer.Typer(help="人工确认、拒绝、手工勾对、取消勾对 / decide on matches", no_args_is_help=True)
+
+
+def _table(*headers: str) -> Table:
+    """A table that wraps long cells instead of cutting them: an id or a masked number is shown whole."""
+    table = Table()
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
 
 
 @guarded
@@ -65,12 +74,10 @@ def client_add(
 @guarded
 def client_list() -> None:
     """列出客户（联系人信息已脱敏）/ List clients (contacts masked)."""
-    from rich.table import Table
-
     from hezhang.services.clients import list_clients
     from hezhang.services.store_access import open_store
 
-    table = Table("id", "名称 / name", "统一社会信用代码", "联系人", "电话", "邮箱", "状态")
+    table = _table("id", "名称 / name", "统一社会信用代码", "联系人", "电话", "邮箱", "状态")
     for c in list_clients(open_store(), current_context()):
         table.add_row(str(c.id), c.name, c.uscc or "", c.contact_name or "", c.contact_phone or "",
                       c.contact_email or "", c.status)  # fmt: skip
@@ -81,12 +88,10 @@ def client_list() -> None:
 @guarded
 def client_directory() -> None:
     """全部客户名录（不含联系人）/ Every client's name and status (no contacts), for admins and supervisors."""
-    from rich.table import Table
-
     from hezhang.services.clients import client_directory
     from hezhang.services.store_access import open_store
 
-    table = Table("id", "名称 / name", "统一社会信用代码", "状态")
+    table = _table("id", "名称 / name", "统一社会信用代码", "状态")
     for c in client_directory(open_store(), current_context()):
         table.add_row(str(c.id), c.name, c.uscc or "", c.status)
     console.print(table)

@@ -6,16 +6,25 @@ whole log before it. The encoding and the hash are defined once, in `verify` (th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from hezhang.audit.verify import GENESIS, encode, event_hash
+from hezhang.audit.verify import GENESIS, event_hash
+
+#: `canonical` builds its object with the keys already in sorted order, so it skips the sort; the bytes are those
+#: of `verify.encode` (tests compare the two).
+_SORTED_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 __all__ = ["DATA_CLASSES", "GENESIS", "OUTCOMES", "AuditEvent", "canonical", "event_hash", "format_time", "is_sealed"]
 
 DATA_CLASSES = ("S0", "S1", "S2", "S3")
 OUTCOMES = ("allowed", "denied", "error")
 _DATA_CLASS_SET = frozenset(DATA_CLASSES)
+#: Every sorted, duplicate-free tuple of known data classes (16 of them).
+_CANONICAL_CLASSES = frozenset(
+    tuple(c for i, c in enumerate(DATA_CLASSES) if mask >> i & 1) for mask in range(1 << len(DATA_CLASSES))
+)
 
 
 def format_time(at: datetime) -> str:
@@ -51,10 +60,12 @@ class AuditEvent:
         if self.at.tzinfo is not UTC:
             format_time(self.at)  # refuses a naive time
             object.__setattr__(self, "at", self.at.astimezone(UTC))
-        classes = tuple(sorted(set(self.data_classes)))
-        if not set(classes) <= _DATA_CLASS_SET:
-            raise ValueError(f"unknown data classes {sorted(set(classes) - _DATA_CLASS_SET)}")
-        object.__setattr__(self, "data_classes", classes)
+        given = self.data_classes
+        if not (type(given) is tuple and given in _CANONICAL_CLASSES):  # sorted, unique, known: the usual case
+            classes = tuple(sorted(set(self.data_classes)))
+            if not set(classes) <= _DATA_CLASS_SET:
+                raise ValueError(f"unknown data classes {sorted(set(classes) - _DATA_CLASS_SET)}")
+            object.__setattr__(self, "data_classes", classes)
         if self.outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {OUTCOMES}, got {self.outcome!r}")
         if len(self.prev_hash) != 32 or len(self.hash) != 32:
@@ -63,7 +74,7 @@ class AuditEvent:
 
 def canonical(event: AuditEvent) -> bytes:
     """The bytes the hash covers: canonical JSON of every field except `hash` (see `verify` for the format)."""
-    return encode(
+    return _SORTED_ENCODER.encode(
         {
             "action": event.action,
             "actor": event.actor,
@@ -78,7 +89,7 @@ def canonical(event: AuditEvent) -> bytes:
             "sequence": event.sequence,
             "source": event.source,
         }
-    )
+    ).encode()
 
 
 def is_sealed(event: AuditEvent) -> bool:

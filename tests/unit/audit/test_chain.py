@@ -107,3 +107,15 @@ def test_in_memory_log_checkpoints_every_n_events_and_proves_inclusion_and_consi
     proof = log.consistency_proof(10, 23)
     assert verify_consistency(10, 23, log.checkpoints[1].root, final.root, proof)
     assert isinstance(log.events[0], AuditEvent) and len(log) == 23
+
+
+@settings(max_examples=200)
+@given(actor=TEXT, resource=TEXT, reason=TEXT, client=st.none() | TEXT)
+def test_canonical_bytes_are_the_verifier_s_encoding(
+    actor: str, resource: str, reason: str, client: str | None
+) -> None:
+    """The producing side skips the key sort (its keys are already in order); the bytes must be the verifier's."""
+    from hezhang.audit.verify import encode
+
+    event = append(None, **fields(3, actor=actor, resource=resource, reason=reason, client=client))  # type: ignore[arg-type]
+    assert canonical(event) == encode(json.loads(canonical(event)))

@@ -130,8 +130,15 @@ class AuditRepository:
         self._signed_size = 0  # the latest checkpoint's size, read with the head
         self._cursor: Any = None  # the driver's cursor the events are inserted with
         self._known_keys: set[str] = set()
+        # a client id as given -> its UUID and canonical text (parsed once per unit of work)
+        self._client_ids: dict[str, tuple[UUID, str]] = {}
 
     # -- appending ------------------------------------------------------------------------------------------
+
+    def _client_id(self, given: str) -> tuple[UUID, str]:
+        parsed = UUID(given)
+        found = self._client_ids[given] = (parsed, str(parsed))
+        return found
 
     def record(
         self,
@@ -152,9 +159,11 @@ class AuditRepository:
         `at` must carry a time zone (the event holds it in UTC); `client` is a client id (any spelling of a UUID;
         the event holds its canonical form) or None.
         """
-        client_id = None if client is None else UUID(client)
+        client_id, client_text = (
+            (None, None) if client is None else self._client_ids.get(client) or self._client_id(client)
+        )
         event = append(self._locked_head(), at=datetime.now(UTC) if at is None else at, actor=actor, source=source,
-                       action=action, client=None if client_id is None else str(client_id), resource=resource,
+                       action=action, client=client_text, resource=resource,
                        data_classes=data_classes, outcome=outcome, reason=reason, request_id=request_id)  # fmt: skip
         row = {"sequence": event.sequence, "at": event.at, "actor": actor, "source": source, "action": action,
                "client_id": client_id, "resource": resource, "data_classes": ",".join(event.data_classes),

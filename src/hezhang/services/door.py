@@ -109,7 +109,7 @@ def record_event(
 ) -> None:  # fmt: skip
     """One audit event in a transaction of its own: sign-in attempts, denials, failures after an allowed start;
     with `alert` = (kind, detail), an alert for the security officer in the same transaction."""
-    with UnitOfWork(store.engine, [client_id] if client_id else [], audit_signer=store.audit_signer) as uow:
+    with store.work([client_id] if client_id else []) as (uow, _):
         if alert is not None:
             MonitoringRepository(uow.connection).raise_alert(
                 alert[0], alert[1], user_name=actor, user_id=user_id, client_id=client_id

@@ -92,12 +92,16 @@ def admin_engine(store_db: StoreDb) -> Iterator[Engine]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgres_only` are not generated for the SQLite store (deselected, not skipped)."""
+    """Tests marked `postgres_only` are not generated for the SQLite store, nor tests marked `sqlite_only` for
+    PostgreSQL (deselected, not skipped: a skip on CI would look like a PostgreSQL test that did not run)."""
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if item.get_closest_marker("postgres_only") and params.get("store_db") == "sqlite":
+        kind = params.get("store_db")
+        if (item.get_closest_marker("postgres_only") and kind == "sqlite") or (
+            item.get_closest_marker("sqlite_only") and kind == "postgresql"
+        ):
             dropped.append(item)
         else:
             keep.append(item)

@@ -75,11 +75,10 @@ def reads(store: Store, ctx: Context, client: UUID) -> None:
         pass
 
 
+@pytest.mark.sqlite_only  # one fresh store is enough; the module's stores already have users
 def test_bootstrap_makes_the_first_admin_only(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> None:
     from hezhang.store import migrate
 
-    if store_db.kind != "sqlite":
-        pytest.skip("one fresh store is enough; the module's store already has users")
     folder = tmp_path_factory.mktemp("fresh")
     url = f"sqlite+pysqlite:///{folder / 'fresh.db'}"
     migrate.upgrade(url)

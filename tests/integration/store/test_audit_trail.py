@@ -294,12 +294,11 @@ def test_concurrent_appenders_never_fork_the_chain(store_db: StoreDb, engine: En
     assert report.ok, report.failure
 
 
+@pytest.mark.sqlite_only
 def test_concurrent_appenders_on_sqlite_with_deferred_transactions(
     store_db: StoreDb, engine: Engine, signer: KeyringSigner
 ) -> None:
     """An engine not made by `store.engine` (no BEGIN IMMEDIATE): the repository takes the write lock itself."""
-    if store_db.kind != "sqlite":
-        pytest.skip("SQLite's deferred transactions only")
     before = size(engine)
     got = _appenders(lambda: create_engine(store_db.url, connect_args={"timeout": 30}), signer, threads=3, rounds=10)
     assert sorted(got) == list(range(before + 1, before + len(got) + 1))

@@ -283,3 +283,86 @@ def test_too_many_reveals_are_refused_and_raise_an_alert(store: Store) -> None:
     found = [a for a in alerts.open_alerts(store, officer) if a.client_id == client]
     assert [a.kind for a in found] == ["reveal_rate"]
     assert found[0].user_name is not None and found[0].user_name.startswith(user_name(store, accountant))
+    before = _size(store)
+    alerts.close_alert(store, officer, found[0].id, "已与当事人核实：月末集中核对 / checked with the person")
+    (closed,) = _events(store, before)
+    assert (closed.action, closed.outcome, closed.resource) == ("alert.handle", "allowed", f"alerts:{found[0].id}")
+    assert all(a.id != found[0].id for a in alerts.open_alerts(store, officer))
+
+
+def test_the_remaining_services_write_exactly_their_events(store: Store, month: dict[str, Any], tmp_path: Path) -> None:
+    """People, decisions on matches, destruction with its approval, key retirement, the trail's exports, alerts."""
+    trail = Trail(store)
+    admin, officer, other_admin = (
+        staff(store, Role.FIRM_ADMIN),
+        staff(store, Role.SECURITY_OFFICER),
+        staff(store, Role.FIRM_ADMIN),
+    )
+    client = clients.create_client(store, admin, "丁公司")
+    accountant = staff(store, Role.ACCOUNTANT, clients=[client])
+    today = admin.today()
+
+    trail.step([("user.manage", "allowed", None)], lambda: people.add_department(store, admin, "三部"))
+    li, _ = people.add_user(store, admin, "li.si", Role.ASSISTANT, department="三部", password=PASSWORD)
+    trail.step([("user.list", "allowed", None)], lambda: people.list_users(store, officer))
+    trail.step([("user.manage", "allowed", None)], lambda: people.reset_password(store, admin, li, PASSWORD + "x"))
+    trail.step(
+        [("user.manage", "allowed", client)],
+        lambda: people.assign(store, admin, li, client, today, today + timedelta(days=30)),
+    )
+    trail.step([("user.manage", "allowed", client)], lambda: people.end_assignment(store, admin, li, client))
+    trail.step([("user.manage", "allowed", None)], lambda: people.disable_user(store, admin, li))
+    trail.step([("user.manage", "denied", None)], lambda: people.disable_user(store, officer, li),
+               raises=AccessDeniedError)  # fmt: skip
+
+    account = clients.add_bank_account(store, accountant, client, "6222020000000000031", ledger_code=month["code"])
+    imports.import_file(store, accountant, client, month["bank"], "bank", bank_account_id=account)
+    imports.import_file(store, accountant, client, month["journal"], "journal", account_prefix=month["code"])
+    outcome = stored_reconciliation.reconcile_period(store, accountant, client, account, month["period"],
+                                                     book_opening=month["opening"])  # fmt: skip
+    rec, frame = outcome.reconciliation_id, outcome.result.frame
+    suggested = [int(m) for m, s in zip(frame["match_id"], frame["status"], strict=True) if s == "suggested"]
+    if len(suggested) >= 2:
+        trail.step(
+            [("match.decide", "allowed", client)],
+            lambda: match_decisions.confirm(store, accountant, client, rec, suggested[0]),
+        )
+        trail.step(
+            [("match.decide", "allowed", client)],
+            lambda: match_decisions.reject(store, accountant, client, rec, suggested[1]),
+        )
+    first = int(frame["match_id"][0])
+    trail.step(
+        [("match.decide", "allowed", client)],
+        lambda: match_decisions.unmatch(store, accountant, client, rec, first, "重新核对"),
+    )
+    (row,) = [r for r in frame.iter_rows(named=True) if int(r["match_id"]) == first]
+    trail.step([("match.decide", "allowed", client)],
+               lambda: match_decisions.manual_match(store, accountant, client, rec, list(row["bank_rows"]),
+                                                    list(row["ledger_rows"]), "核对后手工勾对"))  # fmt: skip
+
+    later = date(2040, 1, 1)  # the statement's ten years are over; the journal's thirty are not
+    request = trail.step([("retention.manage", "allowed", client)],
+                         lambda: retention.request_destruction(store, officer, client, tables=["statement_imports"],
+                                                               today=later))  # fmt: skip
+    trail.step([("retention.manage", "allowed", None)], lambda: retention.pending_destructions(store, admin))
+    trail.step([("retention.manage", "error", None)],
+               lambda: retention.approve_destruction(store, officer, request.id, today=later),
+               raises=UserError)  # the requester cannot approve  # fmt: skip
+    trail.step(
+        [("retention.manage", "allowed", client)],
+        lambda: retention.approve_destruction(store, other_admin, request.id, today=later),
+    )
+    trail.step([("retention.manage", "allowed", None)], lambda: retention.register_entries(store, admin))
+
+    old = store.keyring.current_version
+    trail.step([("key.manage", "allowed", None)], lambda: keys.rotate(store, officer))
+    trail.step([("key.manage", "error", None)], lambda: keys.retire(store, officer, old), raises=UserError)
+    trail.step([("key.manage", "allowed", None)], lambda: keys.rewrap(store, officer))
+    trail.step([("key.manage", "allowed", None)], lambda: keys.retire(store, officer, old))
+
+    trail.step([("audit.verify", "allowed", None)], lambda: audit_trail.export_trail(store, officer, tmp_path / "t"))
+    trail.step([("audit.verify", "allowed", None)], lambda: audit_trail.public_key_pem(store, officer))
+    trail.step([("audit.verify", "denied", None)], lambda: audit_trail.verify_trail(store, admin),
+               raises=AccessDeniedError)  # fmt: skip
+    assert audit_trail.verify_trail(store, officer).ok

@@ -38,6 +38,7 @@ from hezhang.store import migrate
 from hezhang.store.registry import client_scoped
 from hezhang.store.rls import APP_ROLE
 from hezhang.store.tables import metadata
+from hezhang.store.uow import UnitOfWork
 from integration.conftest import PG_ADMIN_URL, StoreDb
 
 #: Written by every service call (a verify, a refused restore), so left out where counts are compared over time.
@@ -167,8 +168,13 @@ def test_restore_drill(source: Source, archive: Path, target: Target, tmp_path: 
     )
     assert report.manifest.row_counts["audit_events"] > 0  # the trail is in the backup too
 
+    with UnitOfWork(source.store.engine, []) as uow:
+        before = uow.audit.size()
     result = restore_backup(source.store, archive, target.admin_url, ctx=source.officer)
     assert result.ok, result.problems
+    with UnitOfWork(source.store.engine, []) as uow:  # the restore is recorded in the store it was made from
+        (event,) = list(uow.audit.events(after=before))
+    assert (event.action, event.outcome, event.resource) == ("backup.restore", "allowed", f"backup:{archive.name}")
     assert result.row_counts == report.manifest.row_counts
     assert result.schema_revision == report.manifest.schema_revision
     assert result.sample.clients == 3 and result.sample.opened_clients == 2 and result.sample.values_opened > 10

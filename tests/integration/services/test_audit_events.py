@@ -18,13 +18,11 @@ import pytest
 
 from factories.people import client_user, staff, user_name
 from hezhang.audit.event import AuditEvent
-from hezhang.config import load_settings
 from hezhang.domain.money import format_fen
 from hezhang.domain.period import Period
 from hezhang.samples.bank_exports import render_standard_csv
 from hezhang.samples.client_month import generate_client_month
 from hezhang.samples.statements import generate_bank_lines
-from hezhang.security.keyring import Keyring
 from hezhang.security.policy import Role
 from hezhang.services import (
     alerts,
@@ -49,20 +47,11 @@ from hezhang.services.store_access import Store
 from hezhang.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from integration.conftest import StoreDb
+    pass
 
 PASSWORD = "Lantern-Harbor-71!"
 Expected = tuple[str, str, Any]  # action, outcome, client (ANY: not known before the step)
 ANY = object()
-
-
-@pytest.fixture(scope="module")
-def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    settings = load_settings({"HEZHANG_DATA_DIR": str(tmp_path_factory.mktemp("keys")),
-                              "HEZHANG_DATABASE_URL": store_db.url,
-                              "HEZHANG_ADMIN_DATABASE_URL": store_db.admin_url})  # fmt: skip
-    Keyring.create(settings.keyring_path)
-    return Store(settings)
 
 
 def _events(store: Store, after: int) -> list[AuditEvent]:

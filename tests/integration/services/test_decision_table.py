@@ -17,8 +17,6 @@ import pytest
 
 from factories.decisions import SITUATIONS, read_table
 from factories.people import client_user, staff
-from hezhang.config import load_settings
-from hezhang.security.keyring import Keyring
 from hezhang.security.policy import ACTIONS, Role
 from hezhang.services.clients import create_client
 from hezhang.services.context import Context
@@ -28,17 +26,9 @@ from hezhang.services.store_access import Store
 from hezhang.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from integration.conftest import StoreDb
+    pass
 
 ROWS = read_table()
-
-
-@pytest.fixture(scope="module")
-def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    settings = load_settings({"HEZHANG_DATA_DIR": str(tmp_path_factory.mktemp("keys")),
-                              "HEZHANG_DATABASE_URL": store_db.url})  # fmt: skip
-    Keyring.create(settings.keyring_path)
-    return Store(settings)
 
 
 def _old_training(store: Store, ctx: Context) -> None:

@@ -13,11 +13,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from factories.people import client_user, staff
-from hezhang.config import load_settings
 from hezhang.domain.money import format_fen
 from hezhang.domain.period import Period
 from hezhang.samples.client_month import generate_client_month
-from hezhang.security.keyring import Keyring
 from hezhang.security.policy import Role
 from hezhang.services.clients import UNREADABLE, add_bank_account, create_client, view_client
 from hezhang.services.context import Context
@@ -32,17 +30,8 @@ from hezhang.services.stored_reconciliation import reconcile_period
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from integration.conftest import StoreDb
 
 ACCOUNT = "6222020000000000777"
-
-
-@pytest.fixture(scope="module")
-def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("keys")
-    settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_DATABASE_URL": store_db.url})
-    Keyring.create(settings.keyring_path)
-    return Store(settings)
 
 
 @pytest.fixture(scope="module")

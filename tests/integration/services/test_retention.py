@@ -17,11 +17,9 @@ from typer.testing import CliRunner
 
 from factories.people import client_user, session_token, staff, user_name
 from hezhang.cli.retention_cmd import register
-from hezhang.config import load_settings
 from hezhang.domain.money import format_fen
 from hezhang.domain.period import Period
 from hezhang.samples.client_month import generate_client_month
-from hezhang.security.keyring import Keyring
 from hezhang.security.policy import Role
 from hezhang.services.clients import add_bank_account, create_client
 from hezhang.services.context import Context
@@ -42,15 +40,7 @@ from hezhang.store.tables import bank_lines, destruction_register, journal_impor
 from hezhang.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from integration.conftest import StoreDb
-
-
-@pytest.fixture(scope="module")
-def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("keys")
-    settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_DATABASE_URL": store_db.url})
-    Keyring.create(settings.keyring_path)
-    return Store(settings)
+    pass
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 
 from factories.people import staff
-from hezhang.config import load_settings
 from hezhang.security import lockout, passwords
-from hezhang.security.keyring import Keyring
 from hezhang.security.policy import Role
 from hezhang.security.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
 from hezhang.services import sign_in as sign_in_module
@@ -27,20 +25,11 @@ from hezhang.services.sign_in import SessionEndedError, SignInError, resume, sig
 from hezhang.services.store_access import Store
 from hezhang.store.tables import audit_events, users
 from hezhang.store.uow import UnitOfWork
-from integration.conftest import StoreDb
 
 PASSWORD = "correct horse battery staple 7"
 NEW_PASSWORD = "another long pass phrase 42"
 ATTACKER = "203.0.113.66"
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("keys")
-    settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_DATABASE_URL": store_db.url})
-    Keyring.create(settings.keyring_path)
-    return Store(settings)
 
 
 @pytest.fixture(scope="module")

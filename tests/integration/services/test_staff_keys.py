@@ -9,25 +9,15 @@ import pyotp
 import pytest
 
 from factories.people import staff
-from hezhang.config import load_settings
-from hezhang.security.keyring import Keyring
 from hezhang.security.policy import Role
 from hezhang.services import keys, people, sign_in
 from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
 
 if TYPE_CHECKING:
-    from integration.conftest import StoreDb
+    pass
 
 PASSWORD = "Copper-Kettle-Moss-42"
-
-
-@pytest.fixture
-def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    settings = load_settings({"HEZHANG_DATA_DIR": str(tmp_path_factory.mktemp("keys")),
-                              "HEZHANG_DATABASE_URL": store_db.url})  # fmt: skip
-    Keyring.create(settings.keyring_path)
-    return Store(settings)
 
 
 def test_a_version_wrapping_a_totp_key_is_not_retired_until_rewrapped(store: Store) -> None:

@@ -41,14 +41,6 @@ PHONE, PERSON, EMAIL, ACCOUNT = "13912345678", "欧阳娜娜", "ouyang@example.c
 
 
 @pytest.fixture(scope="module")
-def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("keys")
-    settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_DATABASE_URL": store_db.url})
-    Keyring.create(settings.keyring_path)
-    return Store(settings)
-
-
-@pytest.fixture(scope="module")
 def admin(store: Store) -> Context:
     return staff(store, Role.FIRM_ADMIN)
 

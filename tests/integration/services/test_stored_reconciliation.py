@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from factories.people import staff, user_name
-from hezhang.config import load_settings
 from hezhang.domain.money import format_fen
 from hezhang.samples.client_month import generate_client_month
-from hezhang.security.keyring import Keyring
 from hezhang.security.policy import Reason, Role
 from hezhang.services.clients import add_bank_account, create_client
 from hezhang.services.context import Context
@@ -23,15 +21,7 @@ from hezhang.services.store_access import Store
 from hezhang.services.stored_reconciliation import advance, reconcile_period
 
 if TYPE_CHECKING:
-    from integration.conftest import StoreDb
-
-
-@pytest.fixture(scope="module")
-def store(store_db: StoreDb, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("keys")
-    settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_DATABASE_URL": store_db.url})
-    Keyring.create(settings.keyring_path)
-    return Store(settings)
+    pass
 
 
 @pytest.fixture(scope="module")

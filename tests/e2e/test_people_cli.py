@@ -3,23 +3,17 @@ department and a user, list, logout; the session file is the owner's only."""
 
 from __future__ import annotations
 
-import re
 import stat
 from pathlib import Path
 
 import pyotp
 from typer.testing import CliRunner
 
+from factories.enrollment import totp_secret
 from hezhang.cli.app import app
 
 runner = CliRunner()
 PASSWORD = "correct horse battery staple 7"
-
-
-def _secret(output: str) -> str:
-    found = re.search(r"secret: ([A-Z2-7]{32})", output)
-    assert found, output
-    return found.group(1)
 
 
 def test_first_admin_signs_in_and_manages_people(tmp_path: Path) -> None:
@@ -27,7 +21,7 @@ def test_first_admin_signs_in_and_manages_people(tmp_path: Path) -> None:
     done = runner.invoke(app, ["init", "--admin", "boss.admin"], input=f"{PASSWORD}\n{PASSWORD}\n", env=env)
     assert done.exit_code == 0, done.output
     assert "恢复码" in done.output and "otpauth://totp/" in done.output
-    secret = _secret(done.output)
+    secret = totp_secret(done.output)
 
     refused = runner.invoke(app, ["whoami"], env=env)
     assert refused.exit_code == 1 and "请先登录" in refused.output
@@ -47,7 +41,7 @@ def test_first_admin_signs_in_and_manages_people(tmp_path: Path) -> None:
         app, ["user", "add", "wang.fang", "--role", "accountant", "--department", "一部", "--display-name", "王芳"],
         input=f"{PASSWORD}\n{PASSWORD}\n", env=env,
     )  # fmt: skip
-    assert done.exit_code == 0 and _secret(done.output) != secret, done.output
+    assert done.exit_code == 0 and totp_secret(done.output) != secret, done.output
     done = runner.invoke(app, ["user", "add", "weak.one", "--role", "accountant"], input="short\nshort\n", env=env)
     assert done.exit_code == 1 and "12" in done.output
 

@@ -19,18 +19,13 @@ from uuid import UUID
 import pyotp
 from typer.testing import CliRunner
 
+from factories.enrollment import totp_secret
 from hezhang.cli.app import app
 from hezhang.samples.client_month import generate_client_month
 from hezhang.services.context import Context
 
 runner = CliRunner()
 PASSWORD = "Orchard-Lantern-Quay-58"
-
-
-def _secret(output: str) -> str:
-    found = re.search(r"secret: ([A-Z2-7]{32})", output)
-    assert found, output
-    return found.group(1)
 
 
 def _id(output: str) -> str:
@@ -52,11 +47,11 @@ def test_a_month_in_the_store_and_the_client_checks_its_access_history(tmp_path:
         "HEZHANG_SESSION": "",
         "COLUMNS": "200",
     }
-    admin_secret = _secret(_ok(["init", "--admin", "boss"], env, f"{PASSWORD}\n{PASSWORD}\n"))
+    admin_secret = totp_secret(_ok(["init", "--admin", "boss"], env, f"{PASSWORD}\n{PASSWORD}\n"))
     _ok(["login", "boss"], env, f"{PASSWORD}\n{pyotp.TOTP(admin_secret).now()}\n")
-    wang_secret = _secret(_ok(["user", "add", "wang", "--role", "accountant"], env, f"{PASSWORD}\n{PASSWORD}\n"))
+    wang_secret = totp_secret(_ok(["user", "add", "wang", "--role", "accountant"], env, f"{PASSWORD}\n{PASSWORD}\n"))
     client = _id(_ok(["client", "add", "上海演示商贸有限公司", "--phone", "13912345678"], env))
-    owner_secret = _secret(
+    owner_secret = totp_secret(
         _ok(["user", "add", "client.li", "--role", "client_user", "--client", client], env, f"{PASSWORD}\n{PASSWORD}\n")
     )
     today = Context(user_id=UUID(int=0)).today()

@@ -42,6 +42,7 @@ from hezhang.services.second_factor import totp_secret
 from hezhang.services.store_access import Store
 from hezhang.store.repositories.logins import ACCOUNT, SOURCE
 from hezhang.store.repositories.people import RecoveryCode, User
+from hezhang.store.uow import UnitOfWork
 
 __all__ = ["UNKNOWN_USER", "SessionEndedError", "SignInError", "SignedIn", "resume", "sign_in", "sign_out"]
 
@@ -153,36 +154,47 @@ def sign_in(
         _second_factor(store, attempt, code, recovery_code, codes, at)
     if attempt.failure is None and verification.needs_rehash:
         attempt.new_hash = hash_password(password)
-    token = _settle(store, attempt, subject, source, at)
-    _record(store, user, source, "denied" if token is None else "allowed", attempt.failure or "", request_id)
+    token = _settle(store, attempt, subject, source, at, request_id)
     if token is None or user is None:
         raise SignInError(_WRONG, attempt.failure or "refused")
     return SignedIn(token, Context(user_id=user.id, source=source, request_id=request_id))
 
 
-def _settle(store: Store, attempt: _Attempt, subject: str, source: str, at: datetime) -> str | None:
-    """Write the outcome in one transaction: the used step or code (compare-and-set), the counters, the session."""
+def _settle(store: Store, attempt: _Attempt, subject: str, source: str, at: datetime, request_id: str) -> str | None:
+    """Write the outcome in one transaction: the used step or code (compare-and-set), the counters, the session,
+    and the audit event of the attempt."""
     with store.work([]) as (uow, _):
-        people, logins, user = uow.people, uow.logins, attempt.user
-        if attempt.failure is None and user is not None:
-            if attempt.totp_step is not None and not people.use_totp_step(user.id, attempt.totp_step):
-                attempt.failure = "replayed_code"
-            if attempt.recovery_code_id is not None and not people.use_recovery_code(attempt.recovery_code_id, at):
-                attempt.failure = "bad_recovery_code"
-        if attempt.failure is not None or user is None:
-            logins.save_failures(ACCOUNT, subject, lockout.record_failure(logins.failures(ACCOUNT, subject), at))
-            logins.save_failures(SOURCE, source, lockout.record_failure(logins.failures(SOURCE, source), at))
-            return None
-        pair, kept = lockout.reset(logins.failures(ACCOUNT, subject), logins.failures(SOURCE, source))
-        logins.save_failures(ACCOUNT, subject, pair)
-        logins.save_failures(SOURCE, source, kept)
-        if attempt.new_hash is not None:
-            people.rehash_password(user.id, attempt.new_hash)
-        if attempt.totp_step is not None:
-            people.mark_enrolled(user.id, at)
-        token, session = new_session(str(user.id), at)
-        logins.add_session(session, source)
+        token = _settle_in(uow, attempt, subject, source, at)
+        user = attempt.user
+        uow.audit.record(at=at, actor=_label(user), source=source, action=LOGIN, client=None,
+                         resource="" if user is None else f"users:{user.id}", data_classes=("S0",),
+                         outcome="denied" if token is None else "allowed", reason=attempt.failure or "",
+                         request_id=request_id)  # fmt: skip
         return token
+
+
+def _settle_in(uow: UnitOfWork, attempt: _Attempt, subject: str, source: str, at: datetime) -> str | None:
+    """The used step or code (compare-and-set), the lockout counters and, on success, the session."""
+    people, logins, user = uow.people, uow.logins, attempt.user
+    if attempt.failure is None and user is not None:
+        if attempt.totp_step is not None and not people.use_totp_step(user.id, attempt.totp_step):
+            attempt.failure = "replayed_code"
+        if attempt.recovery_code_id is not None and not people.use_recovery_code(attempt.recovery_code_id, at):
+            attempt.failure = "bad_recovery_code"
+    if attempt.failure is not None or user is None:
+        logins.save_failures(ACCOUNT, subject, lockout.record_failure(logins.failures(ACCOUNT, subject), at))
+        logins.save_failures(SOURCE, source, lockout.record_failure(logins.failures(SOURCE, source), at))
+        return None
+    pair, kept = lockout.reset(logins.failures(ACCOUNT, subject), logins.failures(SOURCE, source))
+    logins.save_failures(ACCOUNT, subject, pair)
+    logins.save_failures(SOURCE, source, kept)
+    if attempt.new_hash is not None:
+        people.rehash_password(user.id, attempt.new_hash)
+    if attempt.totp_step is not None:
+        people.mark_enrolled(user.id, at)
+    token, session = new_session(str(user.id), at)
+    logins.add_session(session, source)
+    return token
 
 
 def _record(store: Store, user: User | None, source: str, outcome: str, reason: str, request_id: str,

@@ -10,6 +10,7 @@
 | `HEZHANG_CIPHER` | `aes-256-gcm` or `sm4-gcm` (国密) for new data keys | `aes-256-gcm` |
 | `HEZHANG_AUDIT_KEEP_DAYS` | audit events are kept at least this many days (183 at the least) | `1096` (3 years) |
 | `HEZHANG_AUDIT_CHECKPOINT_EVERY` | events between two signed audit checkpoints | `1000` |
+| `HEZHANG_SESSION` | the CLI's session token (read by `cli/session.py`; overrides the 0600 `session` file) | none |
 
 Audit retention: events are kept at least `HEZHANG_AUDIT_KEEP_DAYS` days (PIPL Art. 55-56 processing records: 3
 years; 网络安全法 Art. 21 access logs: 6 months, so anything under 183 days is refused). Nothing in hezhang deletes

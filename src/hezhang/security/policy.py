@@ -121,9 +121,9 @@ ACTIONS: Final[dict[Action, ActionRule]] = {
     Action.USER_MANAGE: _rule(A),
     Action.REGISTER_RECORD: _rule(A, SO),
     Action.USER_LIST: _rule(A, SO, AU),
-    Action.CLIENT_CREATE: _rule(A, SU),
+    Action.CLIENT_CREATE: _rule(A),
     Action.CLIENT_LIST: _rule(A, SO, SU, AC, AS, AU, CU),
-    Action.CLIENT_DIRECTORY: _rule(A, SO, SU),
+    Action.CLIENT_DIRECTORY: _rule(A, SO),  # not supervisors: peer departments do not see each other's clients
     Action.KEY_MANAGE: _rule(SO),
     Action.BACKUP_CREATE: _rule(A, SO),
     Action.BACKUP_VERIFY: _rule(A, SO, AU),

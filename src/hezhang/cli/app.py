@@ -221,8 +221,36 @@ def demo(
     for p in outcome.problems:
         console.print(f"[red]✗[/red] {p}")
     print_statement(console, outcome)
-    if failed or outcome.problems:
+    stored_ok = _store_demo(directory)
+    if failed or outcome.problems or not stored_ok:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _store_demo(directory: Path) -> bool:
+    """The same kind of month in a fresh embedded store (SQLite + local keyring), as the people who do it."""
+    from hezhang.services.demo_store import run_store_demo
+
+    console.print("\n演示库 / the demo store (SQLite + 本地密钥环 / local keyring)：管理员、会计、主管、"
+                  "客户人员各自以密码和动态码登录 / admin, accountants, a supervisor and a client user "
+                  "each sign in with TOTP")  # fmt: skip
+    d = run_store_demo(directory)
+    state = "平衡 / balanced" if d.balanced else "不平 / not balanced"
+    console.print(
+        f"  导入并对账 / imported and reconciled: 银行 {d.bank_lines} 行、日记账 {d.ledger_lines} 行 / lines, {state}"
+    )
+    console.print(f"  未分派的会计 / an accountant not assigned: {d.refusal}")
+    console.print(f"  联系电话（脱敏显示）/ contact phone, masked: {d.contact_shown}")
+    console.print(
+        f"  揭示银行账号（理由：核对银行回单，已记入审计）/ account revealed with a reason: {d.revealed_account}"
+    )
+    console.print(f"  编制的会计自行复核 / the preparing accountant reviewing: {d.review_refusal}")
+    console.print(f"  主管复核后状态 / after the supervisor's review: {d.status}")
+    mark = "[green]✓[/green]" if d.history_ok else "[red]✗[/red]"
+    console.print(f"  {mark} 客户导出的访问记录 / the client's access history: {d.history_events} 条 / events "
+                  f"({', '.join(d.history_actions)})，独立校验通过 / verified by the standalone verifier")  # fmt: skip
+    console.print(f"  python -m hezhang.audit.verify {directory / 'store-access-history.jsonl'} "
+                  f"--key {directory / 'store-audit-key.pem'}")  # fmt: skip
+    return d.balanced and d.history_ok
 
 
 retention_cmd.register(app)

@@ -176,6 +176,7 @@ def _settle(store: Store, attempt: _Attempt, subject: str, source: str, at: date
 def _settle_in(uow: UnitOfWork, attempt: _Attempt, subject: str, source: str, at: datetime) -> str | None:
     """The used step or code (compare-and-set), the lockout counters and, on success, the session."""
     people, logins, user = uow.people, uow.logins, attempt.user
+    logins.lock_counters(f"{ACCOUNT}:{subject}", f"{SOURCE}:{source}")
     if attempt.failure is None and user is not None:
         if attempt.totp_step is not None and not people.use_totp_step(user.id, attempt.totp_step):
             attempt.failure = "replayed_code"

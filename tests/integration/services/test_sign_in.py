@@ -270,3 +270,23 @@ def test_second_factors_survive_keyring_rotation_once_rewrapped(store: Store, pe
         assert set(uow.people.totp_key_versions()) == {new}
     keyring.retire(old)
     assert sign_in(store, name, PASSWORD, code_at(enrollment, T0), home, now=T0).token
+
+
+def test_simultaneous_failures_each_count(store: Store) -> None:
+    """Eight wrong sign-ins from one address at the same moment, in eight threads: the address's counter is 8."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hezhang.store.repositories.logins import SOURCE
+    from hezhang.store.uow import UnitOfWork
+
+    source, at, n = "198.51.100.77", T0 + timedelta(hours=5), 8
+
+    def attempt(i: int) -> str:
+        return refused(store, f"nobody.{i}", "wrong password here", "123456", source, at)
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        reasons = list(pool.map(attempt, range(n)))
+    assert reasons == ["unknown_user"] * n
+    with UnitOfWork(store.engine, []) as uow:
+        counted = uow.logins.failures(SOURCE, source)
+    assert counted is not None and counted.count == n

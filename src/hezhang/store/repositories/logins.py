@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Final
 from uuid import UUID
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import RowMapping, func, select
 
 from hezhang.security.lockout import Failures
 from hezhang.security.sessions import Session
@@ -75,6 +75,19 @@ class LoginRepository(Repository):
         return frozenset(str(s) for s in self.connection.execute(statement.distinct()).scalars())
 
     # -- lockout counters -----------------------------------------------------------------------------------
+
+    def lock_counters(self, *subjects: str) -> None:
+        """Hold the counters of `subjects` to the end of the transaction, so concurrent failed sign-ins each count.
+
+        PostgreSQL: transaction-level advisory locks, taken in sorted order (no deadlock between two attempts);
+        under READ COMMITTED every later read sees what the previous holder committed. SQLite: the transaction
+        already holds the database's write lock (BEGIN IMMEDIATE)."""
+        if self.connection.dialect.name != "postgresql":
+            return
+        for subject in sorted(set(subjects)):
+            self.connection.execute(
+                select(func.pg_advisory_xact_lock(func.hashtextextended(f"hezhang.login:{subject}", 0)))
+            )
 
     def failures(self, kind: str, subject: str) -> Failures | None:
         row = self.connection.execute(

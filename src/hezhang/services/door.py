@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from hezhang.security.policy import ACTIONS, Action, Actor, Clearance, Decision, Reason, Resource, Role, authorize
@@ -105,7 +106,7 @@ def _describe(error: BaseException) -> str:
 def record_event(
     store: Store, *, actor: str, source: str, action: str, outcome: str, reason: str, request_id: str,
     client_id: UUID | None = None, resource: str = "", data_classes: Iterable[str] = ("S0",),
-    alert: tuple[str, str] | None = None, user_id: UUID | None = None,
+    alert: tuple[str, str] | None = None, user_id: UUID | None = None, at: datetime | None = None,
 ) -> None:  # fmt: skip
     """One audit event in a transaction of its own: sign-in attempts, denials, failures after an allowed start;
     with `alert` = (kind, detail), an alert for the security officer in the same transaction."""
@@ -115,7 +116,7 @@ def record_event(
                 alert[0], alert[1], user_name=actor, user_id=user_id, client_id=client_id
             )
         uow.audit.record(
-            at=None, actor=actor, source=source, action=action, client=None if client_id is None else str(client_id),
+            at=at, actor=actor, source=source, action=action, client=None if client_id is None else str(client_id),
             resource=resource, data_classes=tuple(data_classes), outcome=outcome, reason=reason[:_REASON_LIMIT],
             request_id=request_id,
         )  # fmt: skip
@@ -157,19 +158,22 @@ def door(
     except _DeniedError as denied:
         record_event(store, actor=label, source=ctx.source, action=action.value, outcome="denied",
                      reason=denied.decision.reason.value, request_id=ctx.request_id, client_id=event_client,
-                     resource=resource, data_classes=sorted(classes))  # fmt: skip
+                     resource=resource, data_classes=sorted(classes), at=ctx.now())  # fmt: skip
         raise AccessDeniedError(action, denied.decision) from None
     except RefusedError as refused:
         record_event(store, actor=label, source=ctx.source, action=action.value, outcome="denied",
                      reason=f"{refused.code}: {_describe(refused)}", request_id=ctx.request_id, client_id=event_client,
                      resource=resource, data_classes=sorted(classes), alert=refused.alert,
-                     user_id=ctx.user_id)  # fmt: skip
+                     user_id=ctx.user_id, at=ctx.now())  # fmt: skip
         raise
     except Exception as error:
         if allowed_started:
-            record_event(store, actor=label, source=ctx.source, action=action.value, outcome="error",
-                         reason=_describe(error), request_id=ctx.request_id, client_id=event_client,
-                         resource=resource, data_classes=sorted(classes))  # fmt: skip
+            try:
+                record_event(store, actor=label, source=ctx.source, action=action.value, outcome="error",
+                             reason=_describe(error), request_id=ctx.request_id, client_id=event_client,
+                             resource=resource, data_classes=sorted(classes), at=ctx.now())  # fmt: skip
+            except Exception as unrecorded:  # the store itself failing: say so, and raise what went wrong first
+                error.add_note(f"the error event could not be recorded either: {unrecorded!r}")
         raise
 
 

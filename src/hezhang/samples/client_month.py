@@ -15,32 +15,30 @@ the bank took a fee from (ledger 10,000.00, bank 9,985.00; the 15.00 is `bank_pa
 not `decidable` (two rents of 8,000.00 paid the same day, booked without the payee's name) must be a suggestion:
 its lines are interchangeable with the other groups of its `cluster`. There is no carry-over: the book opening
 balance equals the bank opening balance. Deterministic for a seed.
+
+This module tells what happens in a month; `month_books` holds the bookkeeping it is built from and `month_truth`
+the truth it states.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from itertools import accumulate
 from pathlib import Path
-from typing import Literal
 
-from hezhang.domain.lines import BankLine, Direction, LedgerLine
+from hezhang.domain.lines import BankLine, LedgerLine
 from hezhang.domain.money import Money
 from hezhang.domain.period import Period
-from hezhang.reconciliation.model import OutstandingKind
 from hezhang.samples.bank_exports import render_standard_csv
 from hezhang.samples.journal import render_standard_journal
-from hezhang.samples.names import CITIES, CITY_PARTS, CORES, SUFFIXES, TRADES, account_number, person
+from hezhang.samples.month_books import ACCOUNT, IN, OUT, BankMove, Books, Entry, Event
+from hezhang.samples.month_truth import GroundTruth, TrueGroup, TrueOutstanding, ground_truth
+from hezhang.samples.names import account_number, person
 
-GroupKind = Literal["1:1", "N:1", "1:N", "N:M", "fee"]
-Side = Literal["bank", "ledger"]
-IN, OUT = Direction.IN, Direction.OUT
-#: The reconciled bank account (its ledger code and name).
-ACCOUNT = ("100201", "银行存款-工商银行")
-_TYPOS = dict(zip("贸创达源信华泰康丰图桥新远阳佳程科技", "茂刨大元讯化太庚风途乔欣元扬家成可计", strict=True))
+__all__ = ["ClientMonth", "GroundTruth", "TrueGroup", "TrueOutstanding", "generate_client_month"]
+
 _FEES = (200, 500, 1000, 1500, 2000, 2500, 5000)
 _FEE_MEMOS = ("跨行汇款手续费", "账户管理费", "短信服务费", "网银服务费", "回单柜服务费")
 _TAXES = (("222102", "增值税"), ("222108", "城市维护建设税"), ("222109", "教育费附加"), ("222110", "地方教育附加"))
@@ -48,40 +46,6 @@ _PAYE = ("222112", "应交税费-应交个人所得税")
 _INSURANCE = ("224101", "其他应付款-代扣社保")
 _AR, _AP, _RENT = ("1122", "应收账款"), ("2202", "应付账款"), ("660203", "管理费用-租赁费")
 _FEE = ("660302", "财务费用-手续费")
-
-
-@dataclass(frozen=True, slots=True)
-class TrueGroup:
-    """Bank rows and ledger rows (1-based, as the importers number them) that belong together."""
-
-    bank_rows: tuple[int, ...]
-    ledger_rows: tuple[int, ...]
-    kind: GroupKind
-    scenario: str
-    fee_fen: int = 0
-    decidable: bool = True
-    cluster: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TrueOutstanding:
-    """A true 未达账项: one line (`bank_row` or `ledger_row`), or the fee of a "fee" group (`group`)."""
-
-    kind: OutstandingKind
-    side: Side
-    amount_fen: int
-    scenario: str
-    bank_row: int | None = None
-    ledger_row: int | None = None
-    group: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class GroundTruth:
-    """The true groups and the true 未达账项 of a client-month (what `benchmarks.scorer` scores against)."""
-
-    groups: tuple[TrueGroup, ...]
-    outstanding: tuple[TrueOutstanding, ...]
 
 
 @dataclass(frozen=True)
@@ -142,206 +106,8 @@ def generate_client_month(seed: int, *, lines: int | None = None, period: Period
     return month.build(seed)
 
 
-Who = tuple[str | None, str | None]  # counterparty name and account as the bank shows them
-
-
-@dataclass(frozen=True, slots=True)
-class _Party:
-    full: str
-    short: str
-    suffix: str
-    account: str
-
-
-@dataclass(slots=True)
-class _Bank:
-    day: date
-    direction: Direction
-    fen: int
-    memo: str | None
-    who: Who
-    ref: str
-    clock: time
-
-
-@dataclass(slots=True)
-class _Entry:
-    code: str
-    name: str
-    direction: Direction
-    fen: int
-    party: str | None = None
-    method: str | None = None
-    number: str | None = None
-    memo: str | None = None
-
-
-@dataclass(slots=True)
-class _Voucher:
-    day: date
-    memo: str
-    entries: list[_Entry]
-    seq: int
-
-    @property
-    def bank(self) -> list[tuple[_Voucher, _Entry]]:
-        return [(self, e) for e in self.entries if e.code == ACCOUNT[0]]
-
-
-@dataclass(slots=True)
-class _Event:
-    scenario: str
-    banks: list[_Bank]
-    ledger: list[tuple[_Voucher, _Entry]]
-    fee: int = 0
-    decidable: bool = True
-    cluster: int | None = None
-
-
-class _Month:
+class _Month(Books):
     """Collects the events of one month (`fill`), then numbers the lines and states the truth (`build`)."""
-
-    def __init__(self, rng: random.Random, period: Period) -> None:
-        self.rng, self.period, self.end = rng, period, period.end
-        self.events: list[_Event] = []
-        self.others: list[_Voucher] = []
-        self.split: list[_Party] = []
-        self.used: set[tuple[Direction, int]] = set()
-        self.seq = self.clusters = self.counted = 0
-        cores: set[str] = set()
-        self.client = self.company(cores)
-        self.customers = [self.company(cores) for _ in range(rng.randint(5, 18))]
-        self.suppliers = [self.company(cores) for _ in range(rng.randint(4, 12))]
-        self.city = rng.choice(CITIES)
-        self.items = rng.random() < 0.75  # the bookkeeper names customers and suppliers as 核算项目
-        self.preparer = person(rng.randrange(1000))
-        self.days = (period.end - period.start).days
-        self.m = f"{period.start.month}月"
-
-    # -- building blocks --------------------------------------------------------------------------------------
-    def company(self, taken: set[str]) -> _Party:
-        short = ""
-        while not short or short in taken:
-            short = self.rng.choice(CORES)[:2] + self.rng.choice(TRADES)
-        taken.add(short)
-        suffix = self.rng.choice(SUFFIXES)
-        full = f"{self.rng.choice(CITIES)}{self.rng.choice(CITY_PARTS)}{short}{suffix}"
-        return _Party(full, short, suffix, account_number(self.rng.randrange(10**6)))
-
-    def day(self, low: int = 0, high: int | None = None) -> date:
-        return self.period.start + timedelta(days=self.rng.randint(low, self.days if high is None else high))
-
-    def later(self, day: date, *, cap: bool = False) -> date:
-        """The day the books record what the bank did on `day` (0-5 days later); `cap` keeps it in the period."""
-        booked = day + timedelta(days=self.rng.choice((0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 5)))
-        return min(booked, self.end) if cap else booked
-
-    def around(self, day: date) -> date:
-        """A payment: the books may record it up to 2 days before the bank executes it."""
-        return max(day + timedelta(days=self.rng.choice((-2, -1, 0, 0, 0, 0, 1, 1, 2, 3, 4, 5))), self.period.start)
-
-    def draw(self, low: int, high: int, round_share: float = 0.4) -> int:
-        yuan = self.rng.randint(low, high)
-        return yuan * 100 if self.rng.random() < round_share else yuan * 100 + self.rng.randint(1, 99)
-
-    def reserve(self, direction: Direction, *fens: int) -> bool:
-        """Claim amounts no other line may have, so that the only look-alikes are the deliberate ones."""
-        keys = {(direction, f) for f in fens}
-        if len(keys) < len(fens) or keys & self.used:
-            return False
-        self.used |= keys
-        return True
-
-    def amount(self, direction: Direction, low: int, high: int, round_share: float = 0.4) -> int:
-        fen = self.draw(low, high, round_share)
-        while not self.reserve(direction, fen):
-            fen = self.draw(low, high, round_share)
-        return fen
-
-    def claim(self, direction: Direction, make: Callable[[], list[int]]) -> list[int]:
-        """Draw amounts with `make` until none of them is taken, and claim them all."""
-        fens = make()
-        while not self.reserve(direction, *fens):
-            fens = make()
-        return fens
-
-    def bank(
-        self,
-        day: date,
-        direction: Direction,
-        fen: int,
-        memo: str | None,
-        who: Who = (None, None),
-        *,
-        clock: time | None = None,
-    ) -> _Bank:
-        rng = self.rng
-        self.counted += day <= self.end
-        clock = clock or time(rng.randint(8, 17), rng.randrange(60), rng.randrange(60))
-        return _Bank(day, direction, fen, memo, who, f"{day:%Y%m%d}{rng.randrange(10**10):010d}", clock)
-
-    def voucher(self, day: date, memo: str, entries: list[_Entry]) -> _Voucher:
-        self.seq += 1
-        return _Voucher(day, memo, [e for e in entries if e.fen], self.seq)
-
-    def event(
-        self,
-        scenario: str,
-        banks: list[_Bank],
-        vouchers: list[_Voucher],
-        fee: int = 0,
-        *,
-        decidable: bool = True,
-        cluster: int | None = None,
-    ) -> None:
-        self.events.append(_Event(scenario, banks, [x for v in vouchers for x in v.bank], fee, decidable, cluster))
-
-    def pair(
-        self,
-        scenario: str,
-        b: _Bank,
-        booked: date,
-        text: str,
-        contra: tuple[str, str],
-        *,
-        fen: int = 0,
-        party: str | None = None,
-        method: str = "",
-        number: str | None = None,
-        decidable: bool = True,
-        cluster: int | None = None,
-    ) -> None:
-        """One bank line and one voucher of the bank account against `contra`; `fen` is the booked amount when it
-        is not the bank's (a fee was taken). Sometimes the bookkeeper copies the bank's 流水号 as 结算号."""
-        fen, d, rng = fen or b.fen, b.direction, self.rng
-        number = number or (b.ref if decidable and rng.random() < 0.15 else None)
-        mine = _Entry(*ACCOUNT, d, fen, method=method or rng.choice(("网银", "电汇", "网银转账")), number=number)
-        other = _Entry(*contra, OUT if d is IN else IN, fen, party)
-        v = self.voucher(booked, text, [mine, other] if d is IN else [other, mine])
-        self.event(scenario, [b], [v], fen - b.fen, decidable=decidable, cluster=cluster)
-
-    def payer(self, p: _Party) -> Who:
-        """The counterparty as the bank shows it: mostly the full legal name; sometimes the boss pays."""
-        r = self.rng.random()
-        if r < 0.94:
-            return (p.full if r < 0.82 else p.short + p.suffix), p.account
-        return person(self.rng.randrange(10**4)), account_number(self.rng.randrange(10**6))
-
-    def item(self, p: _Party) -> str | None:
-        """The 核算项目 party of a 1122/2202 line, when this bookkeeper uses them."""
-        return (p.full if self.rng.random() < 0.7 else p.short) if self.items else None
-
-    def called(self, p: _Party) -> str:
-        """How a memo names the party: a short name, sometimes with a typo."""
-        r = self.rng.random()
-        spots = [i for i, ch in enumerate(p.short) if ch in _TYPOS]
-        if r < 0.1 and spots:
-            i = self.rng.choice(spots)
-            return p.short[:i] + _TYPOS[p.short[i]] + p.short[i + 1 :]
-        return p.full if r > 0.95 else p.short
-
-    def number(self) -> str:
-        return f"{self.rng.randrange(10**7, 10**8)}"
 
     # -- what happens in a month ----------------------------------------------------------------------------
     def receipt(self) -> None:
@@ -408,8 +174,8 @@ class _Month:
             day, IN, sum(parts), f"发票{'/'.join(numbers)}货款" if rng.random() < 0.3 else "货款", self.payer(c)
         )
         booked, name = self.later(day, cap=True), self.called(c)
-        mine = [_Entry(*ACCOUNT, IN, f, method="网银", memo=f"发票{n}") for f, n in zip(parts, numbers, strict=True)]
-        theirs = [_Entry(*_AR, OUT, f, self.item(c)) for f in parts]
+        mine = [Entry(*ACCOUNT, IN, f, method="网银", memo=f"发票{n}") for f, n in zip(parts, numbers, strict=True)]
+        theirs = [Entry(*_AR, OUT, f, self.item(c)) for f in parts]
         if rng.random() < 0.6:  # one voucher per invoice
             vs = [self.voucher(booked, f"收{name}货款 发票{e.memo}", [e, t]) for e, t in zip(mine, theirs, strict=True)]
         else:
@@ -435,7 +201,7 @@ class _Month:
             self.voucher(
                 booked,
                 f"收{name}货款 发票{self.number()}",
-                [_Entry(*ACCOUNT, IN, f, method="网银"), _Entry(*_AR, OUT, f, self.item(c))],
+                [Entry(*ACCOUNT, IN, f, method="网银"), Entry(*_AR, OUT, f, self.item(c))],
             )
             for f in (billed, total - billed)
         ]
@@ -474,10 +240,10 @@ class _Month:
             self.later(day, cap=True),
             "发放上月工资",
             [
-                _Entry("221101", "应付职工薪酬-工资", IN, sum(nets) + tax + insurance),
-                _Entry(*ACCOUNT, OUT, sum(nets), method="代发"),
-                _Entry(*_PAYE, OUT, tax),
-                _Entry(*_INSURANCE, OUT, insurance),
+                Entry("221101", "应付职工薪酬-工资", IN, sum(nets) + tax + insurance),
+                Entry(*ACCOUNT, OUT, sum(nets), method="代发"),
+                Entry(*_PAYE, OUT, tax),
+                Entry(*_INSURANCE, OUT, insurance),
             ],
         )
         self.event("payroll", banks, [v])
@@ -496,14 +262,14 @@ class _Month:
         banks = [
             self.bank(day, OUT, f, f"电子缴税 {name}", treasury) for f, (_, name) in zip(parts, _TAXES, strict=True)
         ]
-        debits = [_Entry(code, f"应交税费-{name}", IN, f) for f, (code, name) in zip(parts, _TAXES, strict=True)]
+        debits = [Entry(code, f"应交税费-{name}", IN, f) for f, (code, name) in zip(parts, _TAXES, strict=True)]
         booked = self.later(day, cap=True)
-        credits = [_Entry(*ACCOUNT, OUT, f, method="委托扣款") for f in ([sum(parts)] if together else parts)]
+        credits = [Entry(*ACCOUNT, OUT, f, method="委托扣款") for f in ([sum(parts)] if together else parts)]
         v = self.voucher(booked, "缴纳上月增值税及附加税", debits + credits)
         if together:
             self.event("taxes", banks, [v])
         else:
-            self.events += [_Event("taxes", [b], [line]) for b, line in zip(banks, v.bank, strict=True)]
+            self.events += [Event("taxes", [b], [line]) for b, line in zip(banks, v.bank, strict=True)]
         b = self.bank(day, OUT, self.amount(OUT, 200, 8_000, 0), "电子缴税 个人所得税", treasury)
         self.pair("taxes", b, booked, "缴纳个人所得税", _PAYE, method="委托扣款")
 
@@ -557,7 +323,7 @@ class _Month:
 
     def fees(self, count: int) -> None:
         """Bank fees, booked one by one (same day), once a month (one voucher for all fees up to then), or not yet."""
-        rng, seen, banks = self.rng, set[tuple[date, int]](), list[_Bank]()
+        rng, seen, banks = self.rng, set[tuple[date, int]](), list[BankMove]()
         count = min(count, self.days * len(_FEES) // 2)  # each (day, fee) at most once: a big month has room for fewer
         for _ in range(count):
             day, fen = self.day(), rng.choice(_FEES)
@@ -577,7 +343,7 @@ class _Month:
             booked.pop()
         if booked:
             total = sum(b.fen for b in booked)
-            entries = [_Entry(*_FEE, IN, total), _Entry(*ACCOUNT, OUT, total, method="委托扣款")]
+            entries = [Entry(*_FEE, IN, total), Entry(*ACCOUNT, OUT, total, method="委托扣款")]
             self.event("fees", booked, [self.voucher(cut, f"{self.m}银行手续费", entries)])
         for b in banks[len(booked) :]:
             self.event("fees", [b], [])
@@ -599,19 +365,19 @@ class _Month:
         tax, c, s = net * 13 // 100, rng.choice(self.customers), rng.choice(self.suppliers)
         if day is not None:
             self.book(
-                day, "计提本月折旧", _Entry("660206", "管理费用-折旧费", IN, tax), _Entry("1602", "累计折旧", OUT, tax)
+                day, "计提本月折旧", Entry("660206", "管理费用-折旧费", IN, tax), Entry("1602", "累计折旧", OUT, tax)
             )
-            wages = _Entry("660101", "销售费用-工资", IN, net), _Entry("660202", "管理费用-工资", IN, tax)
-            self.book(day, f"计提{self.m}工资", *wages, _Entry("221101", "应付职工薪酬-工资", OUT, net + tax))
+            wages = Entry("660101", "销售费用-工资", IN, net), Entry("660202", "管理费用-工资", IN, tax)
+            self.book(day, f"计提{self.m}工资", *wages, Entry("221101", "应付职工薪酬-工资", OUT, net + tax))
         elif rng.random() < 0.5:
-            output = _Entry("22210102", "应交税费-应交增值税(销项税额)", OUT, tax)
-            sale = _Entry(*_AR, IN, net + tax, self.item(c)), _Entry("6001", "主营业务收入", OUT, net), output
+            output = Entry("22210102", "应交税费-应交增值税(销项税额)", OUT, tax)
+            sale = Entry(*_AR, IN, net + tax, self.item(c)), Entry("6001", "主营业务收入", OUT, net), output
             self.book(self.day(), f"销售给{self.called(c)}商品", *sale)
         else:
-            goods = _Entry("1405", "库存商品", IN, net), _Entry("22210101", "应交税费-应交增值税(进项税额)", IN, tax)
-            self.book(self.day(), f"向{self.called(s)}采购", *goods, _Entry(*_AP, OUT, net + tax, self.item(s)))
+            goods = Entry("1405", "库存商品", IN, net), Entry("22210101", "应交税费-应交增值税(进项税额)", IN, tax)
+            self.book(self.day(), f"向{self.called(s)}采购", *goods, Entry(*_AP, OUT, net + tax, self.item(s)))
 
-    def book(self, day: date, memo: str, *entries: _Entry) -> None:
+    def book(self, day: date, memo: str, *entries: Entry) -> None:
         self.others.append(self.voucher(day, memo, list(entries)))
 
     def fill(self, target: int) -> None:
@@ -677,40 +443,8 @@ class _Month:
                         preparer=self.preparer,
                     )
                 )
-        groups, outstanding = _truth(self.events, end, rows)
+        groups, outstanding = ground_truth(self.events, end, rows)
         closing = opening + (signed[-1] if signed else 0)
         return ClientMonth(
             seed, self.period, self.client.full, bank_lines, journal, opening, closing, opening, groups, outstanding
         )
-
-
-def _truth(events: list[_Event], end: date, rows: dict[int, int]) -> tuple[list[TrueGroup], list[TrueOutstanding]]:
-    """A group where every line of an event falls in the period; otherwise each line that does is outstanding."""
-    groups: list[TrueGroup] = []
-    outstanding: list[TrueOutstanding] = []
-    for e in events:
-        banks = [b for b in e.banks if b.day <= end]
-        ledger = [x for v, x in e.ledger if v.day <= end]
-        if banks and ledger and len(banks) == len(e.banks) and len(ledger) == len(e.ledger):
-            n, m = len(banks), len(ledger)
-            kind: GroupKind = (
-                "fee" if e.fee else "1:1" if n == m == 1 else "N:1" if m == 1 else "1:N" if n == 1 else "N:M"
-            )
-            bank_rows, ledger_rows = (
-                tuple(sorted(rows[id(b)] for b in banks)),
-                tuple(sorted(rows[id(x)] for x in ledger)),
-            )
-            groups.append(TrueGroup(bank_rows, ledger_rows, kind, e.scenario, e.fee, e.decidable, e.cluster))
-            if e.fee:
-                fee = TrueOutstanding(
-                    OutstandingKind.BANK_PAID_BOOK_NOT, "bank", e.fee, e.scenario, group=len(groups) - 1
-                )
-                outstanding.append(fee)
-            continue
-        for b in banks:
-            kind_b = OutstandingKind.BANK_RECEIVED_BOOK_NOT if b.direction is IN else OutstandingKind.BANK_PAID_BOOK_NOT
-            outstanding.append(TrueOutstanding(kind_b, "bank", b.fen, e.scenario, bank_row=rows[id(b)]))
-        for x in ledger:
-            kind_l = OutstandingKind.BOOK_RECEIVED_BANK_NOT if x.direction is IN else OutstandingKind.BOOK_PAID_BANK_NOT
-            outstanding.append(TrueOutstanding(kind_l, "ledger", x.fen, e.scenario, ledger_row=rows[id(x)]))
-    return groups, outstanding

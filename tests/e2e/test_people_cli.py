@@ -55,3 +55,9 @@ def test_first_admin_signs_in_and_manages_people(tmp_path: Path) -> None:
 
     again = runner.invoke(app, ["init", "--admin", "another.admin"], input=f"{PASSWORD}\n{PASSWORD}\n", env=env)
     assert again.exit_code == 1 and "已有用户" in again.output
+
+
+def test_init_without_an_admin_says_how_to_make_the_first_one(tmp_path: Path) -> None:
+    env = {"HEZHANG_DATA_DIR": str(tmp_path / "data"), "HEZHANG_DATABASE_URL": "", "HEZHANG_SESSION": ""}
+    done = runner.invoke(app, ["init"], env=env)
+    assert done.exit_code == 0 and "init --admin" in done.output, done.output

@@ -51,6 +51,14 @@ def init(
         user_id, enrollment = bootstrap_admin(store, admin, new_password())
         console.print(f"已创建管理员 / first firm admin: {admin} ({user_id})")
         print_enrollment(enrollment)
+        return
+    from hezhang.services.people import needs_first_admin
+
+    if needs_first_admin(store):
+        console.print(
+            "[yellow]库中还没有用户 / no user yet:[/yellow] hezhang init --admin 登录名 / NAME "
+            "创建第一位管理员 / creates the first firm admin"
+        )
 
 
 @client_app.command("add")

@@ -143,6 +143,12 @@ def add_user(
     return user_id, prepared.enrollment
 
 
+def needs_first_admin(store: Store) -> bool:
+    """Whether the store has no user yet (then only `bootstrap_admin` can let anyone in). Reads a count, no data."""
+    with store.work([]) as (uow, _):
+        return uow.people.count() == 0
+
+
 def bootstrap_admin(store: Store, name: str, password: str) -> tuple[UUID, Enrollment]:
     """The first firm admin, only while the store has no user at all (recorded with the actor "bootstrap")."""
     _check_new_user(name, Role.FIRM_ADMIN, None, None, password)

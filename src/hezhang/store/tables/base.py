@@ -103,5 +103,5 @@ def timestamp(name: str, *, nullable: bool = True, now: bool = False) -> Column[
 
 
 def user_ref(name: str) -> Column[Any]:
-    """Who did something: a staff user id or a system actor name (S0)."""
+    """Who did something: the signed-in user's login name (S0)."""
     return col(name, String(64), DataClass.S0)

@@ -59,9 +59,10 @@ def import_file(
     if kind == "bank" and bank_account_id is None:
         raise UserError("导入对账单须指定银行账户 / a statement import needs --account (the bank account id)")
     data = path.read_bytes()
+    # Parsing touches nothing stored: it runs before the door's transaction, which holds SQLite's write lock.
+    result: ImportResult = parse(data, path.name, kind, account_prefix=account_prefix)
     with door(store, ctx, Action.IMPORT, client_id=client_id) as passage:
         uow, sealer, actor = passage.uow, passage.sealer, passage.name
-        result: ImportResult = parse(data, path.name, kind, account_prefix=account_prefix)
         if result.problems:
             passage.touched(
                 f"file:{hashlib.sha256(data).hexdigest()[:16]}", detail=f"refused: {len(result.problems)} problems"

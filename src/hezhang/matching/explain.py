@@ -64,8 +64,12 @@ def explain_pairs(pairs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
         separator=",",
         ignore_nulls=True,
     )
-    return pairs.with_columns(
+    # Computed on the few columns they read, made contiguous first: Polars 2.1 panics ("i < self.len()" in a
+    # string function under when/then) on some frames whose columns are split in uneven chunks after the joins.
+    used = pairs.select("diff", "gap", "ref", "cp", "alias", "settle_same", "b_core").rechunk()
+    made = used.select(
         codes.alias("evidence"),
         pl.concat_str(zh, separator="；", ignore_nulls=True).alias("explanation_zh"),
         pl.concat_str(en, separator="; ", ignore_nulls=True).alias("explanation_en"),
     )
+    return pairs.with_columns(made.get_columns())

@@ -20,10 +20,12 @@ from uuid import UUID
 
 from sqlalchemy import create_engine, make_url, text
 
+from benchmarks.people import person
 from hezhang.config import load_settings
 from hezhang.samples.bank_exports import render_standard_csv
 from hezhang.samples.statements import generate_bank_lines
 from hezhang.security.keyring import Keyring
+from hezhang.security.policy import Role
 from hezhang.services import imports, sealer
 from hezhang.services import store_access as access
 from hezhang.services.clients import add_bank_account, create_client
@@ -64,12 +66,13 @@ def _run(path: Path, folder: Path, postgres: bool, encrypt: bool) -> float:
     if not settings.keyring_path.exists():
         Keyring.create(settings.keyring_path)
     store = Store(settings)
-    client = create_client(store, "基准客户")
-    account = add_bank_account(store, client, "6222020000000000009")
+    client = create_client(store, person(store, Role.FIRM_ADMIN), "基准客户")
+    accountant = person(store, Role.ACCOUNTANT, (client,))
+    account = add_bank_account(store, accountant, client, "6222020000000000009")
     access.EnvelopeSealer = sealer.EnvelopeSealer if encrypt else PlainSealer  # type: ignore[misc]
     try:
         start = time.perf_counter()
-        outcome = imports.import_file(store, client, path, "bank", bank_account_id=account)
+        outcome = imports.import_file(store, accountant, client, path, "bank", bank_account_id=account)
         elapsed = time.perf_counter() - start
     finally:
         access.EnvelopeSealer = sealer.EnvelopeSealer  # type: ignore[misc]

@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 from benchmarks.matching import files
+from benchmarks.people import person
 from benchmarks.store_import import _database
 from hezhang.config import load_settings
 from hezhang.domain.period import Period
 from hezhang.security.keyring import Keyring
+from hezhang.security.policy import Role
 from hezhang.services.clients import add_bank_account, create_client
 from hezhang.services.imports import import_file
 from hezhang.services.store_access import Store
@@ -44,16 +46,17 @@ def main() -> None:
         settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_DATABASE_URL": url})
         Keyring.create(settings.keyring_path)
         store = Store(settings)
-        client = create_client(store, "基准客户")
-        account = add_bank_account(store, client, "6222020000000000077", ledger_code="100201")
+        client = create_client(store, person(store, Role.FIRM_ADMIN), "基准客户")
+        accountant = person(store, Role.ACCOUNTANT, (client,))
+        account = add_bank_account(store, accountant, client, "6222020000000000077", ledger_code="100201")
         start = time.perf_counter()
-        bank = import_file(store, client, bank_path, "bank", bank_account_id=account)
-        journal = import_file(store, client, journal_path, "journal", account_prefix="100201")
+        bank = import_file(store, accountant, client, bank_path, "bank", bank_account_id=account)
+        journal = import_file(store, accountant, client, journal_path, "journal", account_prefix="100201")
         imported = time.perf_counter() - start
         times, balanced = [], True
         for _ in range(args.repeat):
             start = time.perf_counter()
-            outcome = reconcile_period(store, client, account, YEAR)  # book opening from the bank side
+            outcome = reconcile_period(store, accountant, client, account, YEAR)  # book opening from the bank side
             times.append(time.perf_counter() - start)
             balanced &= outcome.statement.balanced
         store.engine.dispose()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import unicodedata
 from typing import Final
 
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 INDEX_BYTES: Final = 16
 _INFO: Final = b"hezhang blind index v1"
+_NOT_DIGITS: Final = re.compile(r"[^0-9]")
 
 
 def normalize(value: str, *, account_number: bool = False) -> str:
@@ -28,7 +30,7 @@ def normalize(value: str, *, account_number: bool = False) -> str:
     """
     text = "".join(unicodedata.normalize("NFKC", value).split()).upper()
     if account_number:
-        digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+        digits = _NOT_DIGITS.sub("", text)  # ASCII 0-9 only (NFKC has made full-width digits ASCII)
         if digits:
             return digits
     return text

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal, TypeAlias
 
 from cryptography.exceptions import InvalidTag
@@ -67,11 +68,18 @@ class Aad:
 
     def encode(self) -> bytes:
         """Canonical bytes: a context label, then each part as a 4-byte big-endian length and its UTF-8."""
-        out = bytearray(_AAD_CONTEXT)
-        for part in (self.client_id, self.table, self.column, self.row_id):
-            data = part.encode("utf-8")
-            out += len(data).to_bytes(4, "big") + data
-        return bytes(out)
+        return _aad_head(self.client_id, self.table, self.column) + _part(self.row_id)
+
+
+def _part(text: str) -> bytes:
+    data = text.encode("utf-8")
+    return len(data).to_bytes(4, "big") + data
+
+
+@lru_cache(maxsize=4096)
+def _aad_head(client_id: str, table: str, column: str) -> bytes:
+    """The label and the first three parts: the same for every row of one client's column (kept, not rebuilt)."""
+    return _AAD_CONTEXT + _part(client_id) + _part(table) + _part(column)
 
 
 class FieldCipher:
@@ -79,6 +87,8 @@ class FieldCipher:
 
     def __init__(self, algorithm: Algorithm = DEFAULT_ALGORITHM) -> None:
         self.algorithm: Algorithm = _check_algorithm(algorithm)
+        self._header = bytes((_FORMAT_VERSION, _ALGORITHM_IDS[self.algorithm]))
+        self._aes: tuple[bytes, AESGCM] | None = None  # the last key's cipher object: a unit of work seals with one
 
     def encrypt(self, dek: bytes, aad: Aad, plaintext: bytes) -> bytes:
         """Encrypt `plaintext` under `dek`, bound to `aad`; return the self-describing blob."""
@@ -87,11 +97,13 @@ class FieldCipher:
                 f"数据密钥长度应为 {KEY_BYTES[self.algorithm]} 字节 / "
                 f"the data key must be {KEY_BYTES[self.algorithm]} bytes for {self.algorithm}"
             )
-        header = bytes((_FORMAT_VERSION, _ALGORITHM_IDS[self.algorithm]))
+        header = self._header
         nonce = os.urandom(_NONCE_BYTES)
         associated = header + aad.encode()
         if self.algorithm == "aes-256-gcm":
-            sealed = AESGCM(dek).encrypt(nonce, plaintext, associated)
+            if self._aes is None or self._aes[0] != dek:
+                self._aes = (dek, AESGCM(dek))
+            sealed = self._aes[1].encrypt(nonce, plaintext, associated)
         else:
             encryptor = Cipher(algorithms.SM4(dek), modes.GCM(nonce)).encryptor()
             encryptor.authenticate_additional_data(associated)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from hezhang.security.blind_index import blind_index
+from hezhang.security.blind_index import BlindIndexer
 from hezhang.security.envelope import Aad, FieldCipher, new_data_key
 from hezhang.security.keyring import Keyring, WrappedKey
 from hezhang.store.repositories.keys import ClientKeyRepository
@@ -23,6 +23,14 @@ class EnvelopeSealer:
         self.cipher = FieldCipher(algorithm)  # type: ignore[arg-type]
         self.algorithm = algorithm
         self._deks: dict[UUID, bytes] = {}
+        self._indexers: dict[UUID, BlindIndexer] = {}  # the index key derived once per client and unit of work
+        self._client_texts: dict[UUID, str] = {}
+
+    def _client_text(self, client_id: UUID) -> str:
+        text = self._client_texts.get(client_id)
+        if text is None:
+            text = self._client_texts[client_id] = str(client_id)
+        return text
 
     def create_key(self, client_id: UUID) -> None:
         """A new data key for a new client, usable at once; `store_key` saves it (wrapped) once the client's
@@ -46,13 +54,15 @@ class EnvelopeSealer:
         return dek
 
     def seal(self, client_id: UUID, table: str, column: str, row_id: UUID, plaintext: bytes) -> bytes:
-        aad = Aad(str(client_id), table, column, str(row_id))
+        aad = Aad(self._client_text(client_id), table, column, str(row_id))
         return self.cipher.encrypt(self._dek(client_id), aad, plaintext)
 
     def open(self, client_id: UUID, table: str, column: str, row_id: UUID, ciphertext: bytes) -> bytes:
-        aad = Aad(str(client_id), table, column, str(row_id))
+        aad = Aad(self._client_text(client_id), table, column, str(row_id))
         return self.cipher.decrypt(self._dek(client_id), aad, ciphertext)
 
     def blind(self, client_id: UUID, domain: str, plaintext: bytes) -> bytes:
-        text = plaintext.decode("utf-8")
-        return blind_index(self._dek(client_id), domain, text, account_number="account" in domain)
+        indexer = self._indexers.get(client_id)
+        if indexer is None:
+            indexer = self._indexers[client_id] = BlindIndexer(self._dek(client_id))
+        return indexer.index(domain, plaintext.decode("utf-8"), account_number="account" in domain)

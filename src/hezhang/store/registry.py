@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+
 from sqlalchemy import Column, MetaData, Table
 
 from hezhang.privacy.classes import DataClass
@@ -23,18 +27,23 @@ def unclassified(metadata: MetaData) -> list[str]:
     return [f"{t.name}.{c.name}" for t in metadata.sorted_tables for c in t.columns if data_class_of(c) is None]
 
 
+@cache
 def sealed_columns(table: Table) -> tuple[str, ...]:
-    """Names of the table's S2 columns: they hold ciphertext only."""
+    """Names of the table's S2 columns: they hold ciphertext only. (Tables are defined once, at import; the answer
+    is kept per table: importing asks it for every row.)"""
     return tuple(c.name for c in table.columns if data_class_of(c) is DataClass.S2)
 
 
-def blind_indexes(table: Table) -> dict[str, tuple[str, str]]:
+@cache
+def blind_indexes(table: Table) -> Mapping[str, tuple[str, str]]:
     """Blind-index column -> (the S2 column it indexes, its domain: the `column` argument of the HMAC)."""
-    return {
-        c.name: (str(c.info["blind_index_of"]), str(c.info["blind_index_domain"]))
-        for c in table.columns
-        if "blind_index_of" in c.info
-    }
+    return MappingProxyType(
+        {
+            c.name: (str(c.info["blind_index_of"]), str(c.info["blind_index_domain"]))
+            for c in table.columns
+            if "blind_index_of" in c.info
+        }
+    )
 
 
 def client_column_of(table: Table) -> str | None:

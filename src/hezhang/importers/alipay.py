@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from hezhang.importers.payment_bills import Layout, Row, Totals, Verdict, stated_count, stated_fen
+from hezhang.importers.bill_layout import Layout, Row, Totals, Verdict, stated_count, stated_fen
 
 _REFUNDED_PAIR: Verdict = (
     None,

@@ -12,29 +12,22 @@ are reported as notices, so an accountant sees every decision.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 import polars as pl
 
 from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
-from hezhang.importers import cells
+from hezhang.importers import alipay, cells, wechat
+from hezhang.importers.bill_layout import Layout, Row, Totals, Verdict, stated_count, stated_fen
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.grid import GridError, read_grid, split_text
 from hezhang.importers.registry import Format
 from hezhang.importers.report import Report
 from hezhang.importers.result import ImportResult, StatementMeta
 from hezhang.importers.text import header_key
-
-#: A row as the rules see it: field name -> cell text (None where empty, "-" or "/").
-Row = Mapping[str, str | None]
-#: The rules' word on a row: direction ("in", "out", or None to leave the row out) and a reason in Chinese
-#: and English ("" when the file states the direction plainly; with a direction it marks an assumption).
-Verdict = tuple[str | None, str, str]
-#: What a footer states: (lines in, fen in, lines out, fen out), None where it does not say.
-Totals = tuple[int | None, int | None, int | None, int | None]
 
 HEADER_SEARCH_ROWS = 80
 MAX_LISTED_PROBLEMS = 1000
@@ -44,27 +37,6 @@ _WORDS = {"收入": "in", "支出": "out", "收": "in", "支": "out"}
 _STAMP = r"\[?\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?"
 _START = re.compile(r"起始(?:时间|日期)\s*[:：]\s*" + _STAMP)
 _END = re.compile(r"(?:终止|结束|截止)(?:时间|日期)\s*[:：]\s*" + _STAMP)
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """One bill layout. `columns` maps a field to its header names (for "time": per-row fallbacks, in order).
-
-    Fields beside the line fields: "direction_word" (收/支), "status", "category", "fund_status", "item",
-    "note", "counterparty" ("name (account)" in one cell). `classify` decides direction and inclusion
-    from the row texts; without it the direction comes from "direction_word" or the in/out columns.
-    """
-
-    name: str
-    provider: str
-    required: tuple[str, ...]
-    columns: Mapping[str, tuple[str, ...]]
-    memo: tuple[str, ...] = ("item", "note")
-    classify: Callable[[Sequence[Row]], list[Verdict]] | None = None
-    stated_count: Callable[[str], int | None] | None = None
-    footer: Callable[[list[list[str]]], Totals | None] | None = None
-    account_labels: tuple[str, ...] = ()
-    name_labels: tuple[str, ...] = ()
 
 
 def clean(cell: str) -> str:
@@ -332,23 +304,7 @@ def _meta(layout: Layout, text: str, encoding: str | None) -> StatementMeta:
     )
 
 
-def stated_count(text: str) -> int | None:
-    """The record count a personal bill's preamble states ("共27笔记录")."""
-    m = re.search(r"共\s*(\d+)\s*笔记录", text)
-    return int(m.group(1)) if m else None
-
-
-def stated_fen(text: str | None) -> int | None:
-    """An amount a preamble or footer states ("-1,234.50", "¥3.00"), or None."""
-    if text is None:
-        return None
-    fen, bad = cells.amount(pl.Series([text], dtype=pl.String))
-    return None if bad[0] or fen[0] is None else abs(int(fen[0]))
-
-
 def _layouts(name: str) -> tuple[Layout, ...]:
-    from hezhang.importers import alipay, wechat
-
     return {**alipay.LAYOUTS, **wechat.LAYOUTS}[name]
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hezhang.importers.payment_bills import Layout, Row, Totals, Verdict, stated_count, stated_fen
+from hezhang.importers.bill_layout import Layout, Row, Totals, Verdict, stated_count, stated_fen
 
 
 def classify(rows: Sequence[Row]) -> list[Verdict]:

@@ -98,6 +98,14 @@ def _unknown(user_id: UUID) -> Actor:
     return Actor(user_id=user_id, name="", role=Role.AUDITOR, active=False, mfa_enrolled=False)
 
 
+def _decide(uow: UnitOfWork, ctx: Context, action: Action, client_id: UUID | None) -> tuple[Actor, Decision]:
+    """The actor's and the client's facts as the store holds them today, and what the policy says of them."""
+    today = ctx.today()
+    actor = uow.people.actor(ctx.user_id, today) or _unknown(ctx.user_id)
+    facts = uow.people.resource(client_id, today) if client_id else Resource()
+    return actor, authorize(actor, action, facts, today)
+
+
 def _describe(error: BaseException) -> str:
     text = str(error) or type(error).__name__
     return text[:_REASON_LIMIT]
@@ -139,11 +147,8 @@ def door(
     classes = set(_CLASSES_UP_TO[rule.touches])
     try:
         with store.work(scope) as (uow, sealer):
-            today = ctx.today()
-            actor = uow.people.actor(ctx.user_id, today) or _unknown(ctx.user_id)
+            actor, decision = _decide(uow, ctx, action, client_id)
             label = _actor_label(actor.name, ctx.user_id)
-            facts = uow.people.resource(client_id, today) if client_id else Resource()
-            decision = authorize(actor, action, facts, today)
             if not decision.allowed:
                 raise _DeniedError(decision)
             allowed_started = True
@@ -181,7 +186,4 @@ def decision(store: Store, ctx: Context, action: Action, client_id: UUID | None 
     """What the policy would say now, from the facts in the store, without acting (and so without an event):
     for faces deciding what to offer. Every real access still goes through `door`."""
     with store.work([client_id] if client_id else []) as (uow, _):
-        today = ctx.today()
-        actor = uow.people.actor(ctx.user_id, today) or _unknown(ctx.user_id)
-        facts = uow.people.resource(client_id, today) if client_id else Resource()
-        return authorize(actor, action, facts, today)
+        return _decide(uow, ctx, action, client_id)[1]

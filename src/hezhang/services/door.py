@@ -64,7 +64,7 @@ class Passage:
     uow: UnitOfWork
     sealer: EnvelopeSealer
     actor: Actor
-    actor_name: str
+    label: str  # how the audit trail names the actor: "login name <user id>"
     resource: str
     data_classes: set[str] = field(default_factory=set)
     detail: str = ""

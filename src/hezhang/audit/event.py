@@ -6,17 +6,17 @@ whole log before it. The encoding and the hash are defined once, in `verify` (th
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 
 from hezhang.audit.verify import GENESIS, event_hash
 
-#: `canonical` builds its object with the keys already in sorted order, so it skips the sort; the bytes are those
-#: of `verify.encode` (tests compare the two).
-_SORTED_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-
-__all__ = ["DATA_CLASSES", "GENESIS", "OUTCOMES", "AuditEvent", "canonical", "event_hash", "format_time", "is_sealed"]
+__all__ = [
+    "DATA_CLASSES", "GENESIS", "OUTCOMES", "AuditEvent", "canonical", "checked_classes", "checked_outcome",
+    "encode_event", "event_hash", "format_time", "is_sealed",
+]  # fmt: skip
 
 DATA_CLASSES = ("S0", "S1", "S2", "S3")
 OUTCOMES = ("allowed", "denied", "error")
@@ -34,6 +34,22 @@ def format_time(at: datetime) -> str:
             raise ValueError(f"audit times must be timezone-aware, got {at!r}")
         at = at.astimezone(UTC)
     return at.isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+def checked_classes(given: Iterable[str]) -> tuple[str, ...]:
+    """The data classes sorted and without repeats; unknown ones refused."""
+    if type(given) is tuple and given in _CANONICAL_CLASSES:  # sorted, unique, known: the usual case
+        return given
+    classes = tuple(sorted(set(given)))
+    if not set(classes) <= _DATA_CLASS_SET:
+        raise ValueError(f"unknown data classes {sorted(set(classes) - _DATA_CLASS_SET)}")
+    return classes
+
+
+def checked_outcome(outcome: str) -> str:
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {OUTCOMES}, got {outcome!r}")
+    return outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,34 +77,38 @@ class AuditEvent:
             format_time(self.at)  # refuses a naive time
             object.__setattr__(self, "at", self.at.astimezone(UTC))
         given = self.data_classes
-        if not (type(given) is tuple and given in _CANONICAL_CLASSES):  # sorted, unique, known: the usual case
-            classes = tuple(sorted(set(self.data_classes)))
-            if not set(classes) <= _DATA_CLASS_SET:
-                raise ValueError(f"unknown data classes {sorted(set(classes) - _DATA_CLASS_SET)}")
-            object.__setattr__(self, "data_classes", classes)
-        if self.outcome not in OUTCOMES:
-            raise ValueError(f"outcome must be one of {OUTCOMES}, got {self.outcome!r}")
+        if not (type(given) is tuple and given in _CANONICAL_CLASSES):
+            object.__setattr__(self, "data_classes", checked_classes(given))
+        checked_outcome(self.outcome)
         if len(self.prev_hash) != 32 or len(self.hash) != 32:
             raise ValueError("prev_hash and hash are 32-byte SHA-256 digests")
 
 
 def canonical(event: AuditEvent) -> bytes:
     """The bytes the hash covers: canonical JSON of every field except `hash` (see `verify` for the format)."""
-    return _SORTED_ENCODER.encode(
-        {
-            "action": event.action,
-            "actor": event.actor,
-            "at": format_time(event.at),
-            "client": event.client,
-            "data_classes": list(event.data_classes),
-            "outcome": event.outcome,
-            "prev_hash": event.prev_hash.hex(),
-            "reason": event.reason,
-            "request_id": event.request_id,
-            "resource": event.resource,
-            "sequence": event.sequence,
-            "source": event.source,
-        }
+    return encode_event(event.sequence, format_time(event.at), event.actor, event.source, event.action, event.client,
+                        event.resource, event.data_classes, event.outcome, event.reason, event.request_id,
+                        event.prev_hash)  # fmt: skip
+
+
+def encode_event(
+    sequence: int, at: str, actor: str, source: str, action: str, client: str | None, resource: str,
+    data_classes: tuple[str, ...], outcome: str, reason: str, request_id: str, prev_hash: bytes,
+) -> bytes:  # fmt: skip
+    """`canonical` from the fields themselves (`at` as `format_time` writes it; `data_classes` checked).
+
+    Written out field by field in sorted key order, each string escaped by the json module's own escaper (the one
+    `json.dumps(..., ensure_ascii=False)` uses), about three times faster than encoding a dict; the bytes are those
+    of `verify.encode` (a property test compares the two over arbitrary text).
+    """
+    text = encode_basestring
+    client_text = "null" if client is None else text(client)
+    classes = ",".join(map(text, data_classes))
+    return (
+        f'{{"action":{text(action)},"actor":{text(actor)},"at":"{at}","client":{client_text},'
+        f'"data_classes":[{classes}],"outcome":{text(outcome)},"prev_hash":"{prev_hash.hex()}",'
+        f'"reason":{text(reason)},"request_id":{text(request_id)},"resource":{text(resource)},'
+        f'"sequence":{int(sequence)},"source":{text(source)}}}'
     ).encode()
 
 

@@ -49,7 +49,9 @@ def signer(keyring: Keyring) -> KeyringSigner:
 
 
 def record(uow: UnitOfWork, n: int, client: UUID | None = None, tag: str = "e") -> list[AuditEvent]:
-    return [
+    """Append `n` events and return them as read back, each checked to be the event the in-memory chain
+    (`hezhang.audit.chain.append`, the reference the verifier is tested against) makes of the same fields."""
+    sequences = [
         uow.audit.record(
             at=None,
             actor=f"张三 <{tag}>",
@@ -64,6 +66,15 @@ def record(uow: UnitOfWork, n: int, client: UUID | None = None, tag: str = "e") 
         )
         for i in range(n)
     ]
+    if not sequences:
+        return []
+    assert sequences == list(range(sequences[0], sequences[0] + n))
+    read = list(uow.audit.events(after=max(sequences[0] - 2, 0)))
+    prev: AuditEvent | None = read.pop(0) if sequences[0] > 1 else None
+    for event in read:
+        assert event == chain_append(prev, **{name: getattr(event, name) for name in FIELDS})
+        prev = event
+    return read
 
 
 def append(
@@ -145,23 +156,29 @@ def test_appended_events_chain_without_gaps_and_verify(engine: Engine, signer: K
 def test_events_read_back_exactly_as_recorded(engine: Engine, signer: KeyringSigner) -> None:
     at = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=8)))
     client = uuid4()
+    given = {"actor": "欧阳娜娜 <u1>", "source": "2001:db8::1", "action": "reveal", "resource": "bank_lines:1/memo",
+             "data_classes": ("S2",), "outcome": "allowed", "reason": '核对 "引号" \\ 反斜杠\n换行',
+             "request_id": "r-1"}  # fmt: skip
     with UnitOfWork(engine, [], audit_signer=signer) as uow:
-        made = uow.audit.record(
-            at=at,
-            actor="欧阳娜娜 <u1>",
-            source="2001:db8::1",
-            action="reveal",
-            client=str(client).upper(),
-            resource="bank_lines:1/memo",
-            data_classes=("S2",),
-            outcome="allowed",
-            reason='核对 "引号" \\ 反斜杠\n换行',
-            request_id="r-1",
-        )
-    assert made.at == at.astimezone(UTC) and made.client == str(client)
+        prev = uow.audit.head()
+        sequence = uow.audit.record(at=at, client=str(client).upper(), **given)  # type: ignore[arg-type]
+    # the event the in-memory chain makes of the same fields: the time in UTC, the client id in canonical form
+    expected = chain_append(prev, at=at, client=str(client), **given)  # type: ignore[arg-type]
+    assert expected.at == at.astimezone(UTC) and expected.sequence == sequence
     with UnitOfWork(engine, []) as uow:
-        assert next(uow.audit.events(after=made.sequence - 1)) == made
+        assert next(uow.audit.events(after=sequence - 1)) == expected
     assert verify(engine, signer).ok
+
+
+def test_an_event_with_a_bad_field_is_refused_and_nothing_is_appended(engine: Engine) -> None:
+    good = {"actor": "a", "source": "local", "action": "client.read", "client": None, "resource": "",
+            "data_classes": ("S1",), "outcome": "allowed", "reason": "", "request_id": "r"}  # fmt: skip
+    for bad, message in (({"at": datetime(2026, 3, 1, 9, 30)}, "timezone-aware"), ({"data_classes": ("S9",)}, "S9"),
+                         ({"outcome": "maybe"}, "outcome"), ({"client": "not-a-uuid"}, "UUID")):  # fmt: skip
+        before = size(engine)
+        with pytest.raises(ValueError, match=message), UnitOfWork(engine, []) as uow:
+            uow.audit.record(**({"at": None} | good | bad))  # type: ignore[arg-type]
+        assert size(engine) == before
 
 
 def test_a_savepoint_rolled_back_takes_its_events_and_the_chain_goes_on(engine: Engine, signer: KeyringSigner) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -14,11 +15,19 @@ from hypothesis import strategies as st
 
 from hezhang.audit.chain import AuditLog, append
 from hezhang.audit.checkpoint import verify_checkpoint
-from hezhang.audit.event import GENESIS, AuditEvent, canonical, event_hash, is_sealed
+from hezhang.audit.event import DATA_CLASSES, GENESIS, AuditEvent, canonical, event_hash, format_time, is_sealed
 from hezhang.audit.merkle import root, verify_consistency, verify_inclusion
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
+
+
+@dataclass(frozen=True)
+class _Head:
+    """The previous event as a store reads it back (sequence and hash only)."""
+
+    sequence: int
+    hash: bytes
 
 
 def fields(i: int = 0, **changes: object) -> dict[str, object]:
@@ -109,13 +118,27 @@ def test_in_memory_log_checkpoints_every_n_events_and_proves_inclusion_and_consi
     assert isinstance(log.events[0], AuditEvent) and len(log) == 23
 
 
-@settings(max_examples=200)
-@given(actor=TEXT, resource=TEXT, reason=TEXT, client=st.none() | TEXT)
+@settings(max_examples=300)
+@given(
+    strings=st.fixed_dictionaries(
+        {name: TEXT for name in ("actor", "source", "action", "resource", "reason", "request_id")}
+    ),
+    client=st.none() | TEXT,
+    data_classes=st.sets(st.sampled_from(DATA_CLASSES)),
+    sequence=st.integers(1, 2**63 - 1),
+)
 def test_canonical_bytes_are_the_verifier_s_encoding(
-    actor: str, resource: str, reason: str, client: str | None
+    strings: dict[str, str], client: str | None, data_classes: set[str], sequence: int
 ) -> None:
-    """The producing side skips the key sort (its keys are already in order); the bytes must be the verifier's."""
+    """The producing side writes its JSON by hand (keys in order, strings escaped one by one); the bytes must be
+    exactly those the standalone verifier's `encode` gives for the same fields."""
     from hezhang.audit.verify import encode
 
-    event = append(None, **fields(3, actor=actor, resource=resource, reason=reason, client=client))  # type: ignore[arg-type]
-    assert canonical(event) == encode(json.loads(canonical(event)))
+    prev = _Head(sequence - 1, bytes(range(32))) if sequence > 1 else None
+    event = append(prev, **fields(3, client=client, data_classes=tuple(data_classes), **strings))  # type: ignore[arg-type]
+    expected = {"action": event.action, "actor": event.actor, "at": format_time(event.at), "client": client,
+                "data_classes": sorted(data_classes), "outcome": event.outcome, "prev_hash": event.prev_hash.hex(),
+                "reason": event.reason, "request_id": event.request_id, "resource": event.resource,
+                "sequence": sequence, "source": event.source}  # fmt: skip
+    assert canonical(event) == encode(expected)
+    assert json.loads(canonical(event)) == expected

@@ -20,7 +20,7 @@ line under PostgreSQL's default READ COMMITTED: the head is read after the lock,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -30,11 +30,10 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Dialect, RowMapping, Transaction, func, select, text
 
-from hezhang.audit.chain import Link, append
 from hezhang.audit.checkpoint import Checkpoint
-from hezhang.audit.event import AuditEvent, format_time
+from hezhang.audit.event import GENESIS, AuditEvent, checked_classes, checked_outcome, encode_event, format_time
 from hezhang.audit.signer import CheckpointSigner
-from hezhang.audit.verify import EVENT_HEAD, HASH_MID, LINE_TAIL, Frontier, encode
+from hezhang.audit.verify import EVENT_HEAD, HASH_MID, LINE_TAIL, Frontier, encode, event_hash
 from hezhang.store.tables.audit import audit_checkpoints, audit_events, audit_signing_keys
 
 __all__ = ["AUDIT_LOCK", "DEFAULT_EVERY", "AuditRepository", "StoredSigningKey"]
@@ -67,12 +66,16 @@ class _DriverInsert:
 
     SQLAlchemy's per-statement work (compiling from cache, the execution context, the result) costs about twice
     what the database does for a one-row insert; appending is the trail's hot path, so the statement SQLAlchemy
-    compiled is sent straight to the driver, with the values converted by the dialect's own bind processors.
+    compiled is sent straight to the driver. Values are converted by the dialect's own bind processors: the
+    client id once per client (`client`), the time per event (`at`, given the time and its `format_time` text; on
+    SQLite the column's text is cut from the latter, checked when built to be the processor's text).
     """
 
     sql: str
     parameters: Callable[[dict[str, Any]], Any]  # the row as the paramstyle wants it: a tuple in order, or the dict
-    processors: Mapping[str, Callable[[Any], Any]]
+    at: Callable[[datetime, str], Any]
+    client: Callable[[UUID], Any]
+    others: tuple[tuple[str, Callable[[Any], Any]], ...]  # the other columns' processors (bytes on SQLite)
 
     @classmethod
     def of(cls, dialect: Dialect) -> _DriverInsert:
@@ -82,19 +85,44 @@ class _DriverInsert:
             processors = {c.name: p for c in audit_events.columns
                           if (p := c.type.dialect_impl(dialect).bind_processor(dialect)) is not None}  # fmt: skip
             positions = compiled.positiontup or []
-            parameters = itemgetter(*positions) if len(positions) > 1 else _as_named
-            made = _DRIVER_INSERTS[dialect] = cls(compiled.string, parameters, processors)
+            parameters = itemgetter(*positions) if len(positions) > 1 else _as_is
+            at, client = processors.pop("at", None), processors.pop("client_id", _as_is)
+            made = _DRIVER_INSERTS[dialect] = cls(compiled.string, parameters, _time_processor(at), client,
+                                                  tuple(processors.items()))  # fmt: skip
         return made
 
     def execute(self, cursor: Any, row: dict[str, Any]) -> None:
-        """Insert `row` (converted in place) with a cursor of the connection's driver."""
-        for name, process in self.processors.items():
+        """Insert `row` (an event's column values as Python objects; converted in place) with a driver cursor."""
+        client = row["client_id"]
+        at = row["at"]
+        row["at"], row["client_id"] = self.at(at, format_time(at)), None if client is None else self.client(client)
+        self.send(cursor, row)
+
+    def send(self, cursor: Any, row: dict[str, Any]) -> None:
+        """Insert `row` whose time and client id are already the driver's values (the rest converted in place)."""
+        for name, process in self.others:
             row[name] = process(row[name])
         cursor.execute(self.sql, self.parameters(row))
 
 
-def _as_named(row: dict[str, Any]) -> dict[str, Any]:
-    return row
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _sqlite_time(_: datetime, text: str) -> str:
+    """SQLite's DATETIME text ("2026-12-07 03:04:05.060708") from the event's ("2026-12-07T03:04:05.060708Z")."""
+    return f"{text[:10]} {text[11:26]}"
+
+
+def _time_processor(process: Callable[[Any], Any] | None) -> Callable[[datetime, str], Any]:
+    """The dialect's conversion of an event time (in UTC), or a faster one that gives the same value."""
+    if process is None:
+        return lambda at, _: at
+    samples = (datetime(2026, 12, 7, 3, 4, 5, 60708, tzinfo=UTC), datetime(1, 1, 1, tzinfo=UTC),
+               datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))  # fmt: skip
+    if all(_sqlite_time(at, format_time(at)) == process(at) for at in samples):
+        return _sqlite_time
+    return lambda at, _: process(at)
 
 
 _DRIVER_INSERTS: WeakKeyDictionary[Dialect, _DriverInsert] = WeakKeyDictionary()
@@ -104,6 +132,11 @@ _DRIVER_INSERTS: WeakKeyDictionary[Dialect, _DriverInsert] = WeakKeyDictionary()
 class _Head:
     sequence: int
     hash: bytes
+
+
+def _aware(at: datetime) -> datetime:
+    format_time(at)  # refuses a time without a zone
+    return at
 
 
 def _utc(at: datetime) -> datetime:
@@ -126,18 +159,19 @@ class AuditRepository:
         self.every = every
         # The head as of the last append, valid while the transaction (and savepoint) it was read in is current.
         self._context: tuple[Transaction, Transaction | None] | None = None
-        self._last: Link | None = None
+        self._last: _Head | None = None
         self._signed_size = 0  # the latest checkpoint's size, read with the head
         self._cursor: Any = None  # the driver's cursor the events are inserted with
+        self._insert = _DriverInsert.of(connection.dialect)
         self._known_keys: set[str] = set()
-        # a client id as given -> its UUID and canonical text (parsed once per unit of work)
-        self._client_ids: dict[str, tuple[UUID, str]] = {}
+        # a client id as given -> its canonical text and the driver's value for it (once per unit of work)
+        self._client_ids: dict[str, tuple[str, Any]] = {}
 
     # -- appending ------------------------------------------------------------------------------------------
 
-    def _client_id(self, given: str) -> tuple[UUID, str]:
+    def _client_id(self, given: str) -> tuple[str, Any]:
         parsed = UUID(given)
-        found = self._client_ids[given] = (parsed, str(parsed))
+        found = self._client_ids[given] = (str(parsed), self._insert.client(parsed))
         return found
 
     def record(
@@ -153,29 +187,37 @@ class AuditRepository:
         outcome: str,
         reason: str,
         request_id: str,
-    ) -> AuditEvent:
-        """Append the next event of the chain (at=None: now, UTC); every `every` events sign a checkpoint too.
+    ) -> int:
+        """Append the next event of the chain (at=None: now, UTC) and return its sequence number; every `every`
+        events sign a checkpoint too.
 
         `at` must carry a time zone (the event holds it in UTC); `client` is a client id (any spelling of a UUID;
-        the event holds its canonical form) or None.
+        the event holds its canonical form) or None. The event is the one `hezhang.audit.chain.append` makes, built
+        here from its fields (no `AuditEvent` object: this is the trail's hot path; `head()` reads it back).
         """
-        client_id, client_text = (
+        at = datetime.now(UTC) if at is None else at if at.tzinfo is UTC else _aware(at).astimezone(UTC)
+        stamp = format_time(at)
+        classes = checked_classes(data_classes)
+        checked_outcome(outcome)
+        client_text, client_value = (
             (None, None) if client is None else self._client_ids.get(client) or self._client_id(client)
         )
-        event = append(self._locked_head(), at=datetime.now(UTC) if at is None else at, actor=actor, source=source,
-                       action=action, client=client_text, resource=resource,
-                       data_classes=data_classes, outcome=outcome, reason=reason, request_id=request_id)  # fmt: skip
-        row = {"sequence": event.sequence, "at": event.at, "actor": actor, "source": source, "action": action,
-               "client_id": client_id, "resource": resource, "data_classes": ",".join(event.data_classes),
-               "outcome": outcome, "reason": reason, "request_id": request_id, "prev_hash": event.prev_hash,
-               "hash": event.hash}  # fmt: skip
+        head = self._locked_head()
+        sequence, prev_hash = (1, GENESIS) if head is None else (head.sequence + 1, head.hash)
+        digest = event_hash(encode_event(sequence, stamp, actor, source, action, client_text, resource, classes,
+                                         outcome, reason, request_id, prev_hash), prev_hash)  # fmt: skip
+        send = self._insert
+        row = {"sequence": sequence, "at": send.at(at, stamp), "actor": actor, "source": source, "action": action,
+               "client_id": client_value, "resource": resource, "data_classes": ",".join(classes),
+               "outcome": outcome, "reason": reason, "request_id": request_id, "prev_hash": prev_hash,
+               "hash": digest}  # fmt: skip
         if self._cursor is None:
             self._cursor = self.connection.connection.cursor()
-        _DriverInsert.of(self.connection.dialect).execute(self._cursor, row)
-        self._last = event
-        if self.every and self.signer is not None and event.sequence - self._signed_size >= self.every:
-            self._sign(event.sequence, event.at)
-        return event
+        send.send(self._cursor, row)
+        self._last = _Head(sequence, digest)
+        if self.every and self.signer is not None and sequence - self._signed_size >= self.every:
+            self._sign(sequence, at)
+        return sequence
 
     def checkpoint(self, at: datetime | None = None) -> Checkpoint:
         """Sign the trail as it stands (a no-op returning the latest checkpoint when it already covers it all)."""
@@ -187,7 +229,7 @@ class AuditRepository:
             return latest
         return self._sign(size, datetime.now(UTC) if at is None else at)
 
-    def _locked_head(self) -> Link | None:
+    def _locked_head(self) -> _Head | None:
         """The head of the chain, read under the trail's lock, which this transaction then holds to its end.
 
         Read once per transaction (and again after entering or leaving a savepoint: a rolled-back savepoint takes

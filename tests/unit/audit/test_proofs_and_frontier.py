@@ -56,3 +56,22 @@ def test_a_frontier_with_the_wrong_number_of_nodes_is_refused() -> None:
         Frontier.restore(3, bytes(32))
     with pytest.raises(ValueError, match="nodes"):
         Frontier.restore(-1, b"")
+
+
+@settings(max_examples=150)
+@given(st.lists(st.integers(0, 70), max_size=6))
+def test_a_frontier_extended_in_runs_is_the_tree_pushed_leaf_by_leaf(runs: list[int]) -> None:
+    """`extend` builds whole subtrees a level at a time; after every run it is the frontier `push` makes."""
+    hashes, pushed, extended, done = leaves(sum(runs)), Frontier(), Frontier(), 0
+    for run in runs:
+        for leaf in hashes[done : done + run]:
+            pushed.push(leaf)
+        extended.extend(b"".join(hashes[done : done + run]))
+        done += run
+        assert (extended.size, extended.nodes()) == (pushed.size, pushed.nodes())
+        assert extended.root() == root(hashes[:done])
+
+
+def test_leaves_that_are_not_32_bytes_each_are_refused() -> None:
+    with pytest.raises(ValueError, match="32 bytes"):
+        Frontier().extend(bytes(33))

@@ -239,6 +239,32 @@ def test_a_rehashed_or_deleted_event_is_named(engine: Engine, admin_engine: Engi
     assert verify(engine, signer).ok
 
 
+def test_a_checkpoint_is_not_signed_over_a_deleted_event(
+    engine: Engine, admin_engine: Engine, signer: KeyringSigner
+) -> None:
+    checkpoint(engine, signer)
+    append(engine, None, 4)  # unsigned yet
+    target = size(engine) - 2
+    with UnitOfWork(engine, []) as uow:
+        row = dict(
+            uow.connection.execute(audit_events.select().where(audit_events.c.sequence == target)).mappings().one()
+        )
+        signed = len(uow.audit.checkpoints())
+    with unguarded(admin_engine):
+        with admin_engine.begin() as c:
+            c.execute(text("DELETE FROM audit_events WHERE sequence = :s"), {"s": target})
+        try:
+            with pytest.raises(RuntimeError, match="missing or damaged hash"):
+                checkpoint(engine, signer)
+            with UnitOfWork(engine, []) as uow:
+                assert len(uow.audit.checkpoints()) == signed  # nothing signed
+        finally:
+            with admin_engine.begin() as c:
+                c.execute(audit_events.insert(), row)
+    checkpoint(engine, signer)
+    assert verify(engine, signer).ok
+
+
 @pytest.mark.postgres_only
 @pytest.mark.parametrize("table", TABLES)
 def test_the_app_role_may_only_read_and_append(engine: Engine, signer: KeyringSigner, table: str) -> None:

@@ -260,10 +260,15 @@ class AuditRepository:
         format_time(at)  # refuses a time without a zone
         at = at.astimezone(UTC)  # SQLite keeps the wall time only: the time signed is the time read back
         frontier = self._frontier_before(size)
-        for leaf in self.hashes(after=frontier.size, until=size):
-            frontier.push(leaf)
-        if frontier.size != size:
-            raise RuntimeError(f"the audit trail has {frontier.size} events up to sequence {size}: a gap")
+        leaves = list(self.hashes(after=frontier.size, until=size))
+        if len(leaves) != size - frontier.size or any(len(leaf) != 32 for leaf in leaves):
+            first = frontier.size + 1
+            raise RuntimeError(
+                f"审计记录第 {first}–{size} 条有缺失或损坏的哈希，未签名；请运行 hezhang audit verify / "
+                f"the audit trail has a missing or damaged hash among events {first} to {size}: not signed; "
+                "run `hezhang audit verify`"
+            )
+        frontier.extend(b"".join(leaves))
         key = self.signer.signing_key()
         made = key.sign(size, frontier.root(), at)
         if key.key_id not in self._known_keys:

@@ -34,6 +34,8 @@ def test_first_admin_signs_in_and_manages_people(tmp_path: Path) -> None:
 
     done = runner.invoke(app, ["whoami"], env=env)
     assert done.exit_code == 0 and "boss.admin" in done.output and "firm_admin" in done.output, done.output
+    done = runner.invoke(app, ["client", "list"], env=env)  # nobody is assigned anything yet: says so
+    assert done.exit_code == 0 and "没有您可以查看的客户" in done.output and "assignment" in done.output, done.output
 
     done = runner.invoke(app, ["user", "department", "add", "一部"], env=env)
     assert done.exit_code == 0, done.output

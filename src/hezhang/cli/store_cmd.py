@@ -85,8 +85,12 @@ def client_list() -> None:
     from hezhang.services.clients import list_clients
     from hezhang.services.store_access import open_store
 
+    clients = list_clients(open_store(), current_context())
+    if not clients:
+        console.print("没有您可以查看的客户（须被分派到客户）/ no client you may read (you need an assignment)")
+        return
     table = _table("id", "名称 / name", "统一社会信用代码", "联系人", "电话", "邮箱", "状态")
-    for c in list_clients(open_store(), current_context()):
+    for c in clients:
         table.add_row(str(c.id), c.name, c.uscc or "", c.contact_name or "", c.contact_phone or "",
                       c.contact_email or "", c.status)  # fmt: skip
     console.print(table)
@@ -95,7 +99,8 @@ def client_list() -> None:
 @client_app.command("directory")
 @guarded
 def client_directory() -> None:
-    """全部客户名录（不含联系人）/ Every client's name and status (no contacts), for admins and supervisors."""
+    """全部客户名录（不含联系人）/ Every client's name and status (no contacts), for the firm admin and the security
+    officer."""
     from hezhang.services.clients import client_directory
     from hezhang.services.store_access import open_store
 

@@ -21,11 +21,10 @@ from hezhang.importers.header import NEEDED, ColumnMap, find_header, likely_head
 from hezhang.importers.preamble import Preamble, read_preamble
 from hezhang.importers.profiles import Profiles, profiles
 from hezhang.importers.result import ImportResult, StatementMeta
-from hezhang.importers.text import header_key
+from hezhang.importers.text import PAD, header_key
 
 #: At most this many problems are listed one by one; the rest are counted per column.
 MAX_LISTED_PROBLEMS = 1000
-_PAD = " \t\r\n\u3000\ufeff"
 #: A totals row: its first cell begins with 合计 (or 人民币合计, 本页小计, Total …) and it has no date.
 _FOOTER = r"(?i)^\s*(?:\S{0,4}?(?:合计|总计|小计|共计|累计|汇总)|(?:grand\s*)?totals?\b)"
 _TEXT_FIELDS = ("counterparty_name", "counterparty_account", "counterparty_bank", "bank_ref", "instrument_no",
@@ -87,7 +86,7 @@ def parse_frame(
     columns = [c for c in raw.columns if c != "source_row"]
     cleaned = (  # as `cells.text`, for all columns in one lazy pass
         raw.lazy()
-        .with_columns(pl.col(c).str.strip_chars(_PAD) for c in columns)
+        .with_columns(pl.col(c).str.strip_chars(PAD) for c in columns)
         .with_columns(
             pl.when(pl.col(c).is_in(cells.EMPTY_MARKS)).then(None).otherwise(pl.col(c)).alias(c) for c in columns
         )

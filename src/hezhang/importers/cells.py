@@ -13,10 +13,10 @@ from collections.abc import Callable
 import polars as pl
 
 from hezhang.domain.money import MoneyError, parse_fen
+from hezhang.importers.text import PAD
 
 #: Cells that mean "nothing here".
 EMPTY_MARKS = ("", "-", "--", "—", "/", "——")
-_PAD = " \t\r\n\u3000\ufeff"
 _FAST_AMOUNT = r"^([+-]?)[¥￥]?(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,2}))?$"
 _MASKED = r"^[\dxyzXYZ*,.\s]*[xyzXYZ*][\dxyzXYZ*,.\s]*$"
 _MAX_FEN = 2**62
@@ -31,8 +31,9 @@ _TIME_COMPACT = r"^(\d{2})(\d{2})(\d{2})$"
 
 
 def text(column: pl.Series) -> pl.Series:
-    """Cells without padding; empty marks ("", "-", "/") become null."""
-    stripped = column.cast(pl.String).str.strip_chars(_PAD)
+    """Cells without padding (`text.PAD`: white space of every kind, BOM, zero-width space); empty marks ("", "-",
+    "/") become null."""
+    stripped = column.cast(pl.String).str.strip_chars(PAD)
     return pl.select(
         pl.when(stripped.is_in(list(EMPTY_MARKS))).then(None).otherwise(stripped).alias(column.name)
     ).to_series()

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Literal
 
 from hezhang.importers.profiles import Profiles, profiles
-from hezhang.importers.text import header_key
+from hezhang.importers.text import clean_cell, header_key
 
 #: How far down a file the header may stand (title rows and preamble cells come first).
 HEADER_SEARCH_ROWS = 80
@@ -53,7 +53,7 @@ class ColumnMap:
 
     def header(self, name: str) -> str:
         """The header of a field's column as written in the file (padding removed)."""
-        return self.headers[self.columns[name]].strip(" \t\r\n\u3000\ufeff")
+        return clean_cell(self.headers[self.columns[name]])
 
 
 def map_columns(cells: Sequence[str], row_index: int, prof: Profiles | None = None) -> ColumnMap | None:

@@ -27,7 +27,7 @@ from hezhang.importers.grid import GridError, read_grid, split_text
 from hezhang.importers.registry import Format
 from hezhang.importers.report import Report
 from hezhang.importers.result import ImportResult, StatementMeta
-from hezhang.importers.text import header_key
+from hezhang.importers.text import clean_cell, header_key
 
 HEADER_SEARCH_ROWS = 80
 MAX_LISTED_PROBLEMS = 1000
@@ -41,7 +41,7 @@ _END = re.compile(r"(?:终止|结束|截止)(?:时间|日期)\s*[:：]\s*" + _ST
 
 def clean(cell: str) -> str:
     """A cell without padding and without the backtick WeChat puts before every merchant-bill value."""
-    return cell.strip(" \t\r\n\u3000\ufeff").removeprefix("`").strip(" \t\u3000")
+    return clean_cell(clean_cell(cell).removeprefix("`"))
 
 
 def header_index(cells_: Sequence[str], layout: Layout) -> dict[str, tuple[int, ...]] | None:

@@ -6,6 +6,13 @@ import codecs
 import re
 import unicodedata
 
+#: What pads a cell: Unicode white space (spaces of every width, NBSP, the ideographic space, tabs, line breaks)
+#: and the invisible marks that spreadsheets and web pages leave (byte-order mark, zero-width space).
+PAD = "".join(
+    map(chr, (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F,
+              0x205F, 0x3000, 0xFEFF, 0x200B))
+)  # fmt: skip
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -60,5 +67,5 @@ def header_key(cell: str) -> str:
 
 
 def clean_cell(cell: str) -> str:
-    """Strip padding (spaces, tabs, full-width spaces) around a cell."""
-    return cell.strip(" \t\r\n\u3000\ufeff")
+    """The cell without padding (`PAD`) around it."""
+    return cell.strip(PAD)

@@ -8,16 +8,17 @@ from hypothesis import strategies as st
 
 from hezhang.domain.money import MoneyError, parse_fen
 from hezhang.importers import cells
+from hezhang.importers.text import PAD
 
 _AMOUNTISH = st.one_of(
-    st.text(alphabet="0123456789,.-+()¥ xX*元", max_size=14),
+    st.text(alphabet="0123456789,.-+()¥ xX*元\u00a0\u3000\u200b\ufeff\u2003\t", max_size=14),
     st.decimals(min_value=-(10**11), max_value=10**11, places=2, allow_nan=False).map(str),
     st.integers(min_value=0, max_value=10**12).map(lambda n: f"{n:,}.{n % 100:02d}"),
 )
 
 
 def _reference(text: str) -> int | None:
-    cleaned = text.strip(" \t\r\n\u3000\ufeff")
+    cleaned = text.strip(PAD)
     if cleaned in cells.EMPTY_MARKS:
         return None
     try:
@@ -34,7 +35,7 @@ def test_amount_column_agrees_with_parse_fen(texts: list[str]) -> None:
     for text, got, is_bad in zip(texts, fen.to_list(), bad.to_list(), strict=True):
         expected = _reference(text)
         assert got == expected, text
-        empty = text.strip(" \t\r\n\u3000\ufeff") in cells.EMPTY_MARKS
+        empty = text.strip(PAD) in cells.EMPTY_MARKS
         assert is_bad == (expected is None and not empty), text
 
 
@@ -70,6 +71,16 @@ def test_times() -> None:
     parsed, bad = cells.time_of_day(pl.Series("t", ["14:21:07", "142107", "9:05", "2026-10-01 09:01:02", "25:00", "x"]))
     assert parsed.to_list()[:4] == [time(14, 21, 7), time(14, 21, 7), time(9, 5), time(9, 1, 2)]
     assert bad.to_list() == [False, False, False, False, True, True]
+
+
+def test_cells_padded_with_any_white_space_or_invisible_mark_are_read() -> None:
+    """Exports made from web pages pad cells with NBSP, em spaces or zero-width spaces; none of it is content."""
+    padded = ["\u00a02026-10-01\u00a0", "\u200b2026-10-02", "2026-10-03\ufeff", "\u20032026-10-04\u3000"]
+    dates, _, bad = cells.date_time(pl.Series("d", padded))
+    assert dates.to_list() == [date(2026, 10, d) for d in (1, 2, 3, 4)] and not bad.any()
+    fen, bad = cells.amount(pl.Series("a", ["\u00a01,234.50", "12.00\u200b", "\u3000-\u3000"]))
+    assert fen.to_list() == [123450, 1200, None] and not bad.any()
+    assert cells.text(pl.Series("t", ["张三\u00a0", "\u200b\u00a0"])).to_list() == ["张三", None]
 
 
 def test_text_strips_padding_and_empty_marks() -> None:

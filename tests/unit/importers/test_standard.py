@@ -160,3 +160,18 @@ def test_a_bad_row_in_a_large_file_is_found_by_the_fast_path() -> None:
     assert fast is not None
     assert [(p.row, p.column, p.value) for p in fast.problems] == [(4322, "交易日期", "2026-02-30")]
     assert isinstance(fast.lines, pl.DataFrame) and fast.lines.height == 4999  # the bad line is a problem, not a line
+
+
+def test_cells_padded_with_nbsp_or_zero_width_spaces_read_as_their_content_on_both_paths() -> None:
+    """A statement copied out of a web page: NBSP after a date, before an amount, after a name."""
+    data = (
+        "交易日期,交易时间,流水号,摘要,对方户名,对方账号,收入金额,支出金额,余额,币种\n"
+        "2026-10-01\u00a0,10:00:00,A1,货款,张三\u00a0,6222,100.00,,1100.00,CNY\n"
+        "\u200b2026-10-02,10:00:00,A2,货款,李四,6223,,\u00a050.00,1050.00\u2003,CNY\n"
+    ).encode()
+    fast, careful = both_paths(data)
+    assert fast is not None
+    assert_same(fast, careful)
+    assert fast.ok, fast.problems
+    assert fast.lines["counterparty_name"].to_list() == ["张三", "李四"]
+    assert fast.lines["amount"].to_list() == [10000, 5000]

@@ -243,7 +243,7 @@ def _store_demo(directory: Path) -> bool:
     console.print(
         f"  揭示银行账号（理由：核对银行回单，已记入审计）/ account revealed with a reason: {d.revealed_account}"
     )
-    console.print(f"  编制的会计自行复核 / the preparing accountant reviewing: {d.review_refusal}")
+    console.print(f"  主管复核自己编制的调节表 / the supervisor reviewing what he prepared: {d.review_refusal}")
     console.print(f"  主管复核后状态 / after the supervisor's review: {d.status}")
     mark = "[green]✓[/green]" if d.history_ok else "[red]✗[/red]"
     console.print(f"  {mark} 客户导出的访问记录 / the client's access history: {d.history_events} 条 / events "

@@ -43,7 +43,7 @@ class StoreDemo:
     contact_shown: str | None  # the client's phone as the accountant sees it (masked)
     revealed_account: str | None  # the account number, revealed with a reason
     refusal: str  # what the door said to an accountant not assigned to the client
-    review_refusal: str  # what it said to the preparing accountant trying to review
+    review_refusal: str  # what it said to the supervisor trying to review the statement he prepared
     status: str  # the reconciliation's status at the end
     history_events: int
     history_ok: bool
@@ -97,18 +97,22 @@ def run_store_demo(directory: Path, seed: int = 2026) -> StoreDemo:
     account = clients.add_bank_account(store, wang, client_id, "31050161373600001234", ledger_code=code)
     imports.import_file(store, wang, client_id, bank, "bank", bank_account_id=account)
     imports.import_file(store, wang, client_id, journal, "journal", account_prefix=code)
+    # Maker-checker: the supervisor (who reaches the client through wang, of his department) prepares the month
+    # himself and may then not review it; wang prepares it again, and the supervisor reviews wang's statement.
+    li = _signed_in(store, "demo.li", password, enrolled["demo.li"])
+    own = stored_reconciliation.reconcile_period(store, li, client_id, account, month.period, book_opening=opening)
+    stored_reconciliation.advance(store, li, client_id, own.reconciliation_id, "prepared")
+    try:
+        stored_reconciliation.advance(store, li, client_id, own.reconciliation_id, "reviewed")
+        review_refusal = ""
+    except AccessDeniedError as denied:
+        review_refusal = str(denied)
     outcome = stored_reconciliation.reconcile_period(store, wang, client_id, account, month.period,
                                                      book_opening=opening)  # fmt: skip
     shown = clients.view_client(store, wang, client_id)
     revealed = reveal.reveal(store, wang, client_id, "bank_accounts", account, "account_number", "核对银行回单")
     rec = outcome.reconciliation_id
     stored_reconciliation.advance(store, wang, client_id, rec, "prepared")
-    li = _signed_in(store, "demo.li", password, enrolled["demo.li"])
-    try:
-        stored_reconciliation.advance(store, wang, client_id, rec, "reviewed")
-        review_refusal = ""
-    except AccessDeniedError as denied:
-        review_refusal = str(denied)
     status = stored_reconciliation.advance(store, li, client_id, rec, "reviewed")
 
     owner = _signed_in(store, "demo.client", password, enrolled["demo.client"])

@@ -21,7 +21,9 @@ def test_the_demo_runs_twice_and_its_store_month_is_verified(tmp_path: Path) -> 
     out = " ".join(done.output.split())  # the console wraps long lines at spaces
     assert "139****5678" in out and "13912345678" not in out  # the contact is shown masked
     assert "not assigned to this client" in out and "verified by the standalone verifier" in out
-    assert "the supervisor reviewing what he prepared: 拒绝 review：编制人不能复核" in out  # maker-checker
+    assert (
+        "the supervisor reviewing what he prepared: 拒绝 review：编制人或作出勾对决定的人不能复核" in out
+    )  # maker-checker
     history, key = tmp_path / "store-access-history.jsonl", tmp_path / "store-audit-key.pem"
     checked = subprocess.run([sys.executable, "-m", "hezhang.audit.verify", str(history), "--key", str(key)],
                              capture_output=True, text=True, check=False)  # fmt: skip

@@ -11,7 +11,7 @@ unexpired confidentiality agreement and privacy training within the last 12 mont
 class the action touches; and, for changes, a client that is not frozen (PIPL Art. 47(2)). Firm-level actions
 (people, keys, backups, the audit trail) need an active account, MFA and the role.
 
-Maker-checker depends on the record, which only the service has open: the door's `Passage.refuse_preparer`
+Maker-checker depends on the record, which only the service has open: the door's `Passage.refuse_makers`
 denies a review or lock by the preparer with `Reason.PREPARER_REVIEWS`, recorded like any other denial.
 """
 
@@ -181,8 +181,8 @@ MESSAGES: Final[dict[Reason, tuple[str, str]]] = {
     Reason.NO_CLEARANCE: ("无权接触该级别的数据", "not cleared for this data class"),
     Reason.FROZEN: ("客户数据已冻结（删除请求处理中），仅可存储和安全保护",
                     "the client's data is frozen by a deletion request: storage and security only"),
-    Reason.PREPARER_REVIEWS: ("编制人不能复核或锁定自己编制的调节表",
-                              "the preparer may not review or lock their own work"),
+    Reason.PREPARER_REVIEWS: ("编制人或作出勾对决定的人不能复核或锁定该调节表",
+                              "whoever prepared it or decided its matches may not review or lock it"),
 }  # fmt: skip
 
 

@@ -84,9 +84,10 @@ class Passage:
         """The acting user's login name, as written in the records they make (preparer, confirmed_by...)."""
         return self.actor.name
 
-    def refuse_preparer(self, preparer: str | None) -> None:
-        """Maker-checker: the preparer of a reconciliation never reviews or locks it."""
-        if preparer is not None and preparer == self.actor.name:
+    def refuse_makers(self, makers: Iterable[str | None]) -> None:
+        """Maker-checker: whoever made a reconciliation (prepared it, decided a match in it) never reviews or locks
+        it."""
+        if self.actor.name in set(makers):
             raise _DeniedError(Decision(False, Reason.PREPARER_REVIEWS))
 
 

@@ -2,7 +2,9 @@
 
 Each decision is applied to the stored matches, the statement is recomputed from the stored lines and saved as a
 draft again (a decision reopens a prepared or reviewed reconciliation; a locked one refuses). Reasons are sealed;
-who confirmed is kept; a one-to-one decision teaches an alias for the next period.
+who decided is kept on the match (`confirmed_by`: confirmed, matched by hand, rejected or undone), so that person
+is one of the statement's makers and never its reviewer; a one-to-one decision teaches an alias for the next
+period.
 """
 
 from __future__ import annotations
@@ -129,8 +131,9 @@ def confirm(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID
 
 
 def reject(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, match_id: int) -> StoredOutcome:
-    def change(rows: list[dict[str, Any]], _: Loaded, __: str) -> list[dict[str, Any]]:
-        _one(rows, match_id, ("suggested",))["status"] = "rejected"
+    def change(rows: list[dict[str, Any]], _: Loaded, actor: str) -> list[dict[str, Any]]:
+        row = _one(rows, match_id, ("suggested",))
+        row["status"], row["confirmed_by"] = "rejected", actor
         return rows
 
     return _revise(store, ctx, client_id, reconciliation_id, f"rejected match {match_id}", change)
@@ -172,9 +175,9 @@ def unmatch(
     if not reason.strip():
         raise UserError("取消勾对须说明理由 / undoing a match needs a reason")
 
-    def change(rows: list[dict[str, Any]], _: Loaded, __: str) -> list[dict[str, Any]]:
+    def change(rows: list[dict[str, Any]], _: Loaded, actor: str) -> list[dict[str, Any]]:
         row = _one(rows, match_id, ACCEPTED)
-        row["status"], row["reason"] = "unmatched", reason
+        row["status"], row["reason"], row["confirmed_by"] = "unmatched", reason, actor
         return rows
 
     return _revise(store, ctx, client_id, reconciliation_id, f"undid match {match_id}", change)

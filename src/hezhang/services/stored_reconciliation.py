@@ -258,7 +258,8 @@ def learn_alias(
 
 
 def advance(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, to: str) -> str:
-    """Move a reconciliation draft → prepared → reviewed → locked. The preparer can never review or lock it."""
+    """Move a reconciliation draft → prepared → reviewed → locked. Its preparer, and anyone who decided one of its
+    matches (confirmed, matched by hand, rejected or undid), can never review or lock it."""
     action = Action.REVIEW if to in ("reviewed", "locked") else Action.RECONCILE
     with door(store, ctx, action, client_id=client_id, resource=f"reconciliations:{reconciliation_id}") as passage:
         uow, actor = passage.uow, passage.name
@@ -269,8 +270,8 @@ def advance(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID
             raise UserError(
                 f"调节表状态为 {rec.status}，不能直接改为 {to} / a {rec.status} reconciliation cannot become {to}"
             )
-        if action is Action.REVIEW:
-            passage.refuse_preparer(rec.preparer)
+        if action is Action.REVIEW:  # the checker is none of the makers: the preparer, whoever decided a match
+            passage.refuse_makers([rec.preparer, *uow.reconciliations.deciders(rec.id)])
         uow.reconciliations.set_status(reconciliation_id, to, reviewer=actor if to == "reviewed" else None)
         passage.touched(f"reconciliations:{reconciliation_id}", "S0", detail=f"{rec.status} -> {to}")
     return to

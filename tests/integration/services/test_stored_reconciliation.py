@@ -55,14 +55,14 @@ def test_a_stored_month_reconciles_balances_and_follows_maker_checker(
     assert saved.preparer == maker_name
     rec = outcome.reconciliation_id
     advance(store, maker, client, rec, "prepared")
-    with pytest.raises(AccessDeniedError, match="preparer") as denied:
+    with pytest.raises(AccessDeniedError, match="prepared it") as denied:
         advance(store, maker, client, rec, "reviewed")
     assert denied.value.decision.reason is Reason.PREPARER_REVIEWS
     with pytest.raises(AccessDeniedError) as denied:
         advance(store, wang, client, rec, "reviewed")  # an accountant never reviews
     assert denied.value.decision.reason is Reason.ROLE
     advance(store, checker, client, rec, "reviewed")
-    with pytest.raises(AccessDeniedError, match="preparer") as denied:
+    with pytest.raises(AccessDeniedError, match="prepared it") as denied:
         advance(store, maker, client, rec, "locked")
     assert denied.value.decision.reason is Reason.PREPARER_REVIEWS
     advance(store, checker, client, rec, "locked")
@@ -72,6 +72,33 @@ def test_a_stored_month_reconciles_balances_and_follows_maker_checker(
         saved = uow.reconciliations.get(rec)
         assert saved is not None and saved.status == "locked"
         assert (saved.preparer, saved.reviewer) == (maker_name, checker_name)
+
+
+def test_whoever_decided_a_match_is_a_maker_and_may_not_review_it(store: Store, admin: Context, tmp_path: Path) -> None:
+    """Maker-checker covers decisions too: a supervisor who undid a match in the statement is one of its makers."""
+    month = generate_client_month(23)
+    bank_path, journal_path = month.write(tmp_path)
+    client = create_client(store, admin, "癸公司")
+    wang = staff(store, Role.ACCOUNTANT, clients=[client])
+    decider, checker = (staff(store, Role.SUPERVISOR, clients=[client]) for _ in range(2))
+    account = add_bank_account(store, wang, client, "6222020000000000024", ledger_code=month.account_code)
+    import_file(store, wang, client, bank_path, "bank", bank_account_id=account)
+    import_file(store, wang, client, journal_path, "journal", account_prefix=month.account_code)
+    first = reconcile_period(
+        store, wang, client, account, month.period, book_opening=format_fen(month.book_opening_fen)
+    )
+    rec = first.reconciliation_id
+    unmatch(store, decider, client, rec, first.result.auto[0].match_id, "凭证号录错，待核实")
+    advance(store, wang, client, rec, "prepared")
+    with pytest.raises(AccessDeniedError, match="decided its matches") as denied:
+        advance(store, decider, client, rec, "reviewed")
+    assert denied.value.decision.reason is Reason.PREPARER_REVIEWS
+    advance(store, checker, client, rec, "reviewed")
+    decider_name, checker_name = user_name(store, decider), user_name(store, checker)
+    with store.work([client]) as (uow, _):
+        assert uow.reconciliations.deciders(rec) == {decider_name}
+        saved = uow.reconciliations.get(rec)
+        assert saved is not None and (saved.status, saved.reviewer) == ("reviewed", checker_name)
 
 
 def test_a_person_confirms_rejects_matches_by_hand_and_unmatches(store: Store, admin: Context, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import RowMapping
+from sqlalchemy import RowMapping, select
 
 from hezhang.store.records import Reconciliation
 from hezhang.store.repositories.base import Repository, as_record, as_row
@@ -93,6 +93,16 @@ class ReconciliationRepository(Repository):
     def matches(self, reconciliation_id: UUID) -> Sequence[RowMapping]:
         statement = self._select(matches).where(matches.c.reconciliation_id == reconciliation_id)
         return self._rows(statement.order_by(matches.c.match_id))
+
+    def deciders(self, reconciliation_id: UUID) -> set[str]:
+        """Everyone whose decision on a match stands in the reconciliation (confirmed, manual, rejected, undone)."""
+        statement = (
+            select(matches.c.confirmed_by)
+            .distinct()
+            .where(matches.c.reconciliation_id == reconciliation_id, matches.c.confirmed_by.is_not(None),
+                   self.scope.where(matches))
+        )  # fmt: skip
+        return {row[0] for row in self.connection.execute(statement)}
 
     def outstanding(self, reconciliation_id: UUID) -> Sequence[RowMapping]:
         statement = self._select(outstanding_items).where(outstanding_items.c.reconciliation_id == reconciliation_id)

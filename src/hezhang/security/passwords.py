@@ -18,6 +18,7 @@ from typing import Final
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 TIME_COST: Final = 3
 MEMORY_COST: Final = 64 * 1024  # KiB, i.e. 64 MiB
@@ -26,6 +27,9 @@ HASH_LEN: Final = 32
 SALT_LEN: Final = 16
 MIN_LENGTH: Final = 12
 MIN_USER_NAME_LENGTH: Final = 3  # shorter names (such as "li") would refuse too many good passwords
+#: zxcvbn's score a new password must reach: 3 is "safely unguessable", about 10^8 guesses or more (keyboard
+#: runs, repeats, sequences, dates and dictionary words with substitutions count as few guesses).
+MIN_GUESS_SCORE: Final = 3
 
 _DUMMY_PASSWORD: Final = "hezhang dummy password: never a real one"
 
@@ -104,6 +108,13 @@ def _is_common(password: str) -> bool:
     return folded in common or folded.strip(_EDGE_CHARS) in common
 
 
+def _guessable(password: str, user_name: str | None) -> bool:
+    """Does zxcvbn (Dropbox's estimator: 30,000 common passwords, words, names, keyboard patterns) guess it in
+    fewer than about 10^8 tries?"""
+    estimate = zxcvbn(password, user_inputs=[user_name] if user_name else [])
+    return int(estimate["score"]) < MIN_GUESS_SCORE
+
+
 def _character_class(ch: str) -> str:
     if ch.isascii():
         if ch.islower():
@@ -120,7 +131,8 @@ def check_new_password(password: str, *, user_name: str | None = None) -> list[s
     """The reasons `password` is refused as a new password ("中文 / English"); an empty list means accepted.
 
     Refused when shorter than `MIN_LENGTH` characters, common or breached (the bundled list, any case, also
-    with digits and symbols around it), containing the user name, or made of one character class only.
+    with digits and symbols around it), easy to guess by zxcvbn's estimate (keyboard runs, repeats, sequences,
+    dates, its 30,000 common passwords), containing the user name, or made of one character class only.
     """
     reasons: list[str] = []
     if len(password) < MIN_LENGTH:
@@ -129,6 +141,11 @@ def check_new_password(password: str, *, user_name: str | None = None) -> list[s
         reasons.append(
             "该密码过于常见或已在泄露密码库中出现 / "
             "the password is too common or appears in lists of breached passwords"
+        )
+    if len(password) >= MIN_LENGTH and not _is_common(password) and _guessable(password, user_name):
+        reasons.append(
+            "该密码容易被猜中（键盘序列、重复、顺序、日期或常见词） / "
+            "the password is easy to guess (a keyboard run, repeats, a sequence, a date or common words)"
         )
     name = (user_name or "").strip().casefold()
     if len(name) >= MIN_USER_NAME_LENGTH and name in password.casefold():

@@ -96,6 +96,9 @@ def test_strong_password_accepted() -> None:
         ("!!Woaini1314520", ["common"]),
         ("correcthorsebattery", ["one class"]),
         ("84736251904857", ["one class"]),
+        ("qazwsxedcrfv1", ["easy to guess"]),  # a keyboard run
+        ("abcdefghijk1", ["easy to guess"]),  # a sequence
+        ("aaaaaaaaaaaa1", ["easy to guess"]),  # repeats
     ],
 )
 def test_weak_passwords_refused_with_reasons(password: str, expected: list[str]) -> None:

@@ -44,6 +44,9 @@ def test_first_admin_signs_in_and_manages_people(tmp_path: Path) -> None:
         input=f"{PASSWORD}\n{PASSWORD}\n", env=env,
     )  # fmt: skip
     assert done.exit_code == 0 and totp_secret(done.output) != secret, done.output
+    for args, why in ((["--role", "king"], "unknown role"), (["--role", "client_user"], "needs their client")):
+        done = runner.invoke(app, ["user", "add", "x.user", *args], env=env)  # refused before any password prompt
+        assert done.exit_code == 1 and why in done.output and "new password" not in done.output, done.output
     done = runner.invoke(app, ["user", "add", "weak.one", "--role", "accountant"], input="short\nshort\n", env=env)
     assert done.exit_code == 1 and "12" in done.output
 

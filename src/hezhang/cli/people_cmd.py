@@ -65,13 +65,15 @@ def user_add(
     display_name: Annotated[str | None, typer.Option("--display-name", help="姓名 / display name")] = None,
 ) -> None:
     """新增用户（密码输入两次；TOTP 密钥与恢复码只显示一次）/ Add a user (the second factor is shown once)."""
-    from hezhang.services.people import add_user
+    from hezhang.services.people import add_user, check_new_user
     from hezhang.services.store_access import open_store
 
     store = open_store()
     ctx = current_context(store)
+    client_id = _client(client) if client else None
+    check_new_user(name, role, client_id, department)  # before the password is asked for
     user_id, enrollment = add_user(store, ctx, name, role, display_name=display_name, department=department,
-                                   client_id=_client(client) if client else None, password=new_password())  # fmt: skip
+                                   client_id=client_id, password=new_password())  # fmt: skip
     console.print(f"已新增用户 / user added: {name} ({user_id})")
     print_enrollment(enrollment)
 

@@ -46,8 +46,10 @@ def init(
         )
     if admin is not None:
         from hezhang.cli.people_cmd import new_password, print_enrollment
-        from hezhang.services.people import bootstrap_admin
+        from hezhang.security.policy import Role
+        from hezhang.services.people import bootstrap_admin, check_new_user
 
+        check_new_user(admin, Role.FIRM_ADMIN, None, None)  # before the password is asked for
         user_id, enrollment = bootstrap_admin(store, admin, new_password())
         console.print(f"已创建管理员 / first firm admin: {admin} ({user_id})")
         print_enrollment(enrollment)

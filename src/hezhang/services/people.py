@@ -94,7 +94,15 @@ def _find(people: PeopleRepository, user: str | UUID) -> User:
     return found
 
 
-def _check_new_user(name: str, role: Role, client_id: UUID | None, department: str | None, password: str) -> None:
+def check_new_user(name: str, role: Role | str, client_id: UUID | None, department: str | None) -> Role:
+    """What can be said of a new user before a password is asked for: the name, the role and how it fits the
+    client or department given (raises `PeopleInputError` with every reason). Returns the role."""
+    role = _role(role)
+    _refuse(_user_reasons(name, role, client_id, department))
+    return role
+
+
+def _user_reasons(name: str, role: Role, client_id: UUID | None, department: str | None) -> list[str]:
     reasons = []
     if not _NAME.fullmatch(name):
         reasons.append("用户名须为 2–64 个字母、数字或 . _ - @ / the name must be 2 to 64 letters, digits or . _ - @")
@@ -104,8 +112,7 @@ def _check_new_user(name: str, role: Role, client_id: UUID | None, department: s
         reasons.append("只有客户人员属于某个客户 / only a client user belongs to a client")
     if role is Role.CLIENT_USER and department is not None:
         reasons.append("客户人员不属于本所部门 / a client user belongs to no department of the firm")
-    reasons += _password_reasons(password, name)
-    _refuse(reasons)
+    return reasons
 
 
 def _insert_user(passage_people: PeopleRepository, user_id: UUID, name: str, role: Role, password_hash: str, *,
@@ -127,7 +134,7 @@ def add_user(
 ) -> tuple[UUID, Enrollment]:  # fmt: skip
     """A new user with a password and a fresh second factor; returns the id and the `Enrollment` to show once."""
     role = _role(role)
-    _check_new_user(name, role, client_id, department, password)
+    _refuse(_user_reasons(name, role, client_id, department) + _password_reasons(password, name))
     user_id = new_id()
     # argon2 (the password, ten recovery codes) before the transaction: no lock is held while hashing
     prepared, password_hash = prepare_enrollment(store.keyring, user_id, name), hash_password(password)
@@ -151,7 +158,7 @@ def needs_first_admin(store: Store) -> bool:
 
 def bootstrap_admin(store: Store, name: str, password: str) -> tuple[UUID, Enrollment]:
     """The first firm admin, only while the store has no user at all (recorded with the actor "bootstrap")."""
-    _check_new_user(name, Role.FIRM_ADMIN, None, None, password)
+    _refuse(_user_reasons(name, Role.FIRM_ADMIN, None, None) + _password_reasons(password, name))
     user_id = new_id()
     prepared = prepare_enrollment(store.keyring, user_id, name)
     password_hash = hash_password(password)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 import pytest
 
@@ -21,7 +22,7 @@ from hezhang.services.store_access import Store
 from hezhang.services.stored_reconciliation import advance, reconcile_period
 
 if TYPE_CHECKING:
-    pass
+    from hezhang.samples.client_month import ClientMonth
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +30,27 @@ def admin(store: Store) -> Context:
     return staff(store, Role.FIRM_ADMIN)
 
 
+def imported_month(
+    store: Store, admin: Context, tmp_path: Path, seed: int, name: str
+) -> tuple[ClientMonth, UUID, Context, UUID]:
+    """A generated month imported into a new client by its assigned accountant: (month, client, accountant,
+    bank account)."""
+    month = generate_client_month(seed)
+    bank_path, journal_path = month.write(tmp_path)
+    client = create_client(store, admin, name)
+    wang = staff(store, Role.ACCOUNTANT, clients=[client])
+    account = add_bank_account(store, wang, client, f"62220200000000{seed:05d}", ledger_code=month.account_code)
+    assert import_file(store, wang, client, bank_path, "bank", bank_account_id=account).problems == ()
+    assert import_file(store, wang, client, journal_path, "journal", account_prefix=month.account_code).problems == ()
+    return month, client, wang, account
+
+
 def test_a_stored_month_reconciles_balances_and_follows_maker_checker(
     store: Store, admin: Context, tmp_path: Path
 ) -> None:
-    month = generate_client_month(21)
-    bank_path, journal_path = month.write(tmp_path)
-    client = create_client(store, admin, "己公司")
-    wang = staff(store, Role.ACCOUNTANT, clients=[client])
+    month, client, wang, account = imported_month(store, admin, tmp_path, 21, "己公司")
     # Two supervisors: one prepares (a supervisor may reconcile too), the other reviews.
     maker, checker = (staff(store, Role.SUPERVISOR, clients=[client]) for _ in range(2))
-    account = add_bank_account(store, wang, client, "6222020000000000021", ledger_code=month.account_code)
-    assert import_file(store, wang, client, bank_path, "bank", bank_account_id=account).problems == ()
-    assert import_file(store, wang, client, journal_path, "journal", account_prefix=month.account_code).problems == ()
     outcome = reconcile_period(
         store, maker, client, account, month.period, book_opening=format_fen(month.book_opening_fen)
     )
@@ -76,14 +86,8 @@ def test_a_stored_month_reconciles_balances_and_follows_maker_checker(
 
 def test_whoever_decided_a_match_is_a_maker_and_may_not_review_it(store: Store, admin: Context, tmp_path: Path) -> None:
     """Maker-checker covers decisions too: a supervisor who undid a match in the statement is one of its makers."""
-    month = generate_client_month(23)
-    bank_path, journal_path = month.write(tmp_path)
-    client = create_client(store, admin, "癸公司")
-    wang = staff(store, Role.ACCOUNTANT, clients=[client])
+    month, client, wang, account = imported_month(store, admin, tmp_path, 23, "癸公司")
     decider, checker = (staff(store, Role.SUPERVISOR, clients=[client]) for _ in range(2))
-    account = add_bank_account(store, wang, client, "6222020000000000024", ledger_code=month.account_code)
-    import_file(store, wang, client, bank_path, "bank", bank_account_id=account)
-    import_file(store, wang, client, journal_path, "journal", account_prefix=month.account_code)
     first = reconcile_period(
         store, wang, client, account, month.period, book_opening=format_fen(month.book_opening_fen)
     )
@@ -102,13 +106,7 @@ def test_whoever_decided_a_match_is_a_maker_and_may_not_review_it(store: Store, 
 
 
 def test_a_person_confirms_rejects_matches_by_hand_and_unmatches(store: Store, admin: Context, tmp_path: Path) -> None:
-    month = generate_client_month(22)
-    bank_path, journal_path = month.write(tmp_path)
-    client = create_client(store, admin, "辛公司")
-    wang = staff(store, Role.ACCOUNTANT, clients=[client])
-    account = add_bank_account(store, wang, client, "6222020000000000022", ledger_code=month.account_code)
-    import_file(store, wang, client, bank_path, "bank", bank_account_id=account)
-    import_file(store, wang, client, journal_path, "journal", account_prefix=month.account_code)
+    month, client, wang, account = imported_month(store, admin, tmp_path, 22, "辛公司")
     opening = format_fen(month.book_opening_fen)
     first = reconcile_period(store, wang, client, account, month.period, book_opening=opening)
     rec = first.reconciliation_id

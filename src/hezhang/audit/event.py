@@ -76,9 +76,9 @@ class AuditEvent:
         if self.at.tzinfo is not UTC:
             format_time(self.at)  # refuses a naive time
             object.__setattr__(self, "at", self.at.astimezone(UTC))
-        given = self.data_classes
-        if not (type(given) is tuple and given in _CANONICAL_CLASSES):
-            object.__setattr__(self, "data_classes", checked_classes(given))
+        classes = checked_classes(self.data_classes)
+        if classes is not self.data_classes:
+            object.__setattr__(self, "data_classes", classes)
         checked_outcome(self.outcome)
         if len(self.prev_hash) != 32 or len(self.hash) != 32:
             raise ValueError("prev_hash and hash are 32-byte SHA-256 digests")

@@ -30,6 +30,7 @@ MIN_USER_NAME_LENGTH: Final = 3  # shorter names (such as "li") would refuse too
 #: zxcvbn's score a new password must reach: 3 is "safely unguessable", about 10^8 guesses or more (keyboard
 #: runs, repeats, sequences, dates and dictionary words with substitutions count as few guesses).
 MIN_GUESS_SCORE: Final = 3
+GUESS_CHECKED_LENGTH: Final = 72  # zxcvbn's own limit
 
 _DUMMY_PASSWORD: Final = "hezhang dummy password: never a real one"
 
@@ -110,8 +111,9 @@ def _is_common(password: str) -> bool:
 
 def _guessable(password: str, user_name: str | None) -> bool:
     """Does zxcvbn (Dropbox's estimator: 30,000 common passwords, words, names, keyboard patterns) guess it in
-    fewer than about 10^8 tries?"""
-    estimate = zxcvbn(password, user_inputs=[user_name] if user_name else [])
+    fewer than about 10^8 tries? Its first `GUESS_CHECKED_LENGTH` characters are judged (zxcvbn refuses longer
+    input, its matching grows fast with length): a long password is refused only when its start is guessable."""
+    estimate = zxcvbn(password[:GUESS_CHECKED_LENGTH], user_inputs=[user_name] if user_name else [])
     return int(estimate["score"]) < MIN_GUESS_SCORE
 
 

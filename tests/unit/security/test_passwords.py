@@ -110,6 +110,14 @@ def test_weak_passwords_refused_with_reasons(password: str, expected: list[str])
         assert zh and not zh.isascii() and en.isascii()
 
 
+def test_long_passwords_are_judged_by_their_start() -> None:
+    """zxcvbn takes at most 72 characters: a long pass phrase is accepted, a long repeated run is not."""
+    phrase = "我们的对账 correct horse battery staple, 每月一次, then tea and a long walk by the river 2026"
+    assert len(phrase) > 72 and check_new_password(phrase) == []
+    run = "qwerty123" * 9
+    assert len(run) > 72 and any("easy to guess" in reason for reason in check_new_password(run))
+
+
 def test_password_containing_the_user_name_refused() -> None:
     reasons = check_new_password("Hello-ZhangSan-2024", user_name="zhangsan")
     assert len(reasons) == 1 and "user name" in reasons[0]

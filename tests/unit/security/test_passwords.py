@@ -7,6 +7,8 @@ from unittest import mock
 import pytest
 from argon2 import PasswordHasher
 from argon2.low_level import Type
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hezhang.security import passwords
 from hezhang.security.passwords import (
@@ -136,3 +138,10 @@ def test_bundled_list_is_loaded_and_folded() -> None:
     assert len(common) >= 200
     assert {"123456", "password", "qwerty", "111111", "1q2w3e4r", "woaini1314", "a123456"} <= common
     assert all(entry == entry.casefold() and entry.strip() == entry for entry in common)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200), st.none() | st.text(max_size=20))
+def test_any_text_gets_reasons_never_an_error(password: str, user_name: str | None) -> None:
+    reasons = check_new_password(password, user_name=user_name)
+    assert all(" / " in reason for reason in reasons)

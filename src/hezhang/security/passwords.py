@@ -18,7 +18,6 @@ from typing import Final
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 TIME_COST: Final = 3
 MEMORY_COST: Final = 64 * 1024  # KiB, i.e. 64 MiB
@@ -113,6 +112,8 @@ def _guessable(password: str, user_name: str | None) -> bool:
     """Does zxcvbn (Dropbox's estimator: 30,000 common passwords, words, names, keyboard patterns) guess it in
     fewer than about 10^8 tries? Its first `GUESS_CHECKED_LENGTH` characters are judged (zxcvbn refuses longer
     input, its matching grows fast with length): a long password is refused only when its start is guessable."""
+    from zxcvbn import zxcvbn  # its word lists take ~30 ms to load: only when a password is set
+
     estimate = zxcvbn(password[:GUESS_CHECKED_LENGTH], user_inputs=[user_name] if user_name else [])
     return int(estimate["score"]) < MIN_GUESS_SCORE
 

@@ -12,7 +12,8 @@ class the action touches; and, for changes, a client that is not frozen (PIPL Ar
 (people, keys, backups, the audit trail) need an active account, MFA and the role.
 
 Maker-checker depends on the record, which only the service has open: the door's `Passage.refuse_makers`
-denies a review or lock by the preparer with `Reason.PREPARER_REVIEWS`, recorded like any other denial.
+denies a review or lock by the preparer, or by anyone whose decision on one of its matches stands in it, with
+`Reason.PREPARER_REVIEWS`, recorded like any other denial.
 """
 
 from __future__ import annotations

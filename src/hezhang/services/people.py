@@ -115,6 +115,10 @@ def _user_reasons(name: str, role: Role, client_id: UUID | None, department: str
     return reasons
 
 
+def _check_new_user(name: str, role: Role, client_id: UUID | None, department: str | None, password: str) -> None:
+    _refuse(_user_reasons(name, role, client_id, department) + _password_reasons(password, name))
+
+
 def _insert_user(passage_people: PeopleRepository, user_id: UUID, name: str, role: Role, password_hash: str, *,
                  display_name: str | None, department: str | None, client_id: UUID | None) -> None:  # fmt: skip
     if passage_people.by_name(name) is not None:
@@ -134,7 +138,7 @@ def add_user(
 ) -> tuple[UUID, Enrollment]:  # fmt: skip
     """A new user with a password and a fresh second factor; returns the id and the `Enrollment` to show once."""
     role = _role(role)
-    _refuse(_user_reasons(name, role, client_id, department) + _password_reasons(password, name))
+    _check_new_user(name, role, client_id, department, password)
     user_id = new_id()
     # argon2 (the password, ten recovery codes) before the transaction: no lock is held while hashing
     prepared, password_hash = prepare_enrollment(store.keyring, user_id, name), hash_password(password)
@@ -158,7 +162,7 @@ def needs_first_admin(store: Store) -> bool:
 
 def bootstrap_admin(store: Store, name: str, password: str) -> tuple[UUID, Enrollment]:
     """The first firm admin, only while the store has no user at all (recorded with the actor "bootstrap")."""
-    _refuse(_user_reasons(name, Role.FIRM_ADMIN, None, None) + _password_reasons(password, name))
+    _check_new_user(name, Role.FIRM_ADMIN, None, None, password)
     user_id = new_id()
     prepared = prepare_enrollment(store.keyring, user_id, name)
     password_hash = hash_password(password)

@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, text
 
 from benchmarks.store_import import PG_ADMIN, _database
 from hezhang.audit.chain import append
-from hezhang.audit.event import AuditEvent
+from hezhang.audit.event import AuditEvent, format_time
 from hezhang.audit.signer import KeyringSigner
 from hezhang.security.keyring import Keyring
 from hezhang.store.engine import make_engine
@@ -102,7 +102,10 @@ def run_plain(url: str, rows: list[Fields], per: int, driver: bool) -> float:
                 send, cursor = _DriverInsert.of(connection.dialect), connection.connection.cursor()
                 for values in rows[first : first + per]:
                     if driver:
-                        send.execute(cursor, dict(values))
+                        row = dict(values)  # converted as the trail converts them: the time, the client id
+                        row["at"] = send.at(row["at"], format_time(row["at"]))
+                        row["client_id"] = None if row["client_id"] is None else send.client(row["client_id"])
+                        send.send(cursor, row)
                     else:
                         connection.execute(insert, values)
         return time.perf_counter() - start

@@ -91,13 +91,6 @@ class _DriverInsert:
                                                   tuple(processors.items()))  # fmt: skip
         return made
 
-    def execute(self, cursor: Any, row: dict[str, Any]) -> None:
-        """Insert `row` (an event's column values as Python objects; converted in place) with a driver cursor."""
-        client = row["client_id"]
-        at = row["at"]
-        row["at"], row["client_id"] = self.at(at, format_time(at)), None if client is None else self.client(client)
-        self.send(cursor, row)
-
     def send(self, cursor: Any, row: dict[str, Any]) -> None:
         """Insert `row` whose time and client id are already the driver's values (the rest converted in place)."""
         for name, process in self.others:

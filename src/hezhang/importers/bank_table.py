@@ -21,7 +21,7 @@ from hezhang.importers.header import NEEDED, ColumnMap, find_header, likely_head
 from hezhang.importers.preamble import Preamble, read_preamble
 from hezhang.importers.profiles import Profiles, profiles
 from hezhang.importers.result import ImportResult, StatementMeta
-from hezhang.importers.text import PAD, header_key
+from hezhang.importers.text import header_key
 
 #: At most this many problems are listed one by one; the rest are counted per column.
 MAX_LISTED_PROBLEMS = 1000
@@ -84,14 +84,7 @@ def parse_frame(
     """
     prof = profiles()
     columns = [c for c in raw.columns if c != "source_row"]
-    cleaned = (  # as `cells.text`, for all columns in one lazy pass
-        raw.lazy()
-        .with_columns(pl.col(c).str.strip_chars(PAD) for c in columns)
-        .with_columns(
-            pl.when(pl.col(c).is_in(cells.EMPTY_MARKS)).then(None).otherwise(pl.col(c)).alias(c) for c in columns
-        )
-        .collect()
-    )
+    cleaned = raw.lazy().with_columns(cells.text_expr(pl.col(c)).alias(c) for c in columns).collect()  # one pass
     body, below = _split_rows(cleaned, cmap)
     sample = body.head(500)
     cmap = settle(cmap, {i: sample[f"c{i}"].drop_nulls().to_list() for i in _undecided(cmap)}, prof)

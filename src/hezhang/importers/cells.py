@@ -33,10 +33,15 @@ _TIME_COMPACT = r"^(\d{2})(\d{2})(\d{2})$"
 def text(column: pl.Series) -> pl.Series:
     """Cells without padding (`text.PAD`: white space of every kind, BOM, zero-width space); empty marks ("", "-",
     "/") become null."""
-    stripped = column.cast(pl.String).str.strip_chars(PAD)
-    return pl.select(
-        pl.when(stripped.is_in(list(EMPTY_MARKS))).then(None).otherwise(stripped).alias(column.name)
-    ).to_series()
+    cleaned = column.to_frame().lazy().select(text_expr(pl.col(column.name).cast(pl.String)).alias(column.name))
+    return cleaned.collect().to_series()  # lazy: the strip is computed once for both of its uses
+
+
+def text_expr(cells: pl.Expr) -> pl.Expr:
+    """`text` as an expression over a string column, for cleaning many columns in one pass (run it lazily: the
+    strip it uses twice is then computed once)."""
+    stripped = cells.str.strip_chars(PAD)
+    return pl.when(stripped.is_in(EMPTY_MARKS)).then(None).otherwise(stripped)
 
 
 def amount(column: pl.Series, *, allow_masked: bool = False, cleaned: bool = False) -> tuple[pl.Series, pl.Series]:

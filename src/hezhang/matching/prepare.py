@@ -42,11 +42,12 @@ _PERSON = r"^[\u4e00-\u9fff]{2,4}$"
 def _tokens(*columns: str) -> pl.Expr:
     joined = pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" ")
     found = joined.str.extract_all(_TOKEN)
-    return found.list.eval(
-        pl.element()
-        .filter(pl.element().str.contains(r"[A-Za-z]") | (pl.element().str.len_chars() >= 5))
-        .filter(~pl.element().str.contains(_DATEISH))
-    ).list.unique()
+    # One filter with one mask: a second `.filter` on the filtered element is evaluated against the unfiltered
+    # list by Polars 2.x and fails with a ShapeError (a memo like "1234 ABCDE" crashed reconcile).
+    kept = (pl.element().str.contains(r"[A-Za-z]") | (pl.element().str.len_chars() >= 5)) & ~pl.element().str.contains(
+        _DATEISH
+    )
+    return found.list.eval(pl.element().filter(kept)).list.unique()
 
 
 def _settlement(column: str) -> pl.Expr:

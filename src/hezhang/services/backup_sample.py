@@ -14,9 +14,9 @@ from sqlalchemy import Table, select
 from hezhang.security.errors import SecurityError
 from hezhang.security.keyring import Keyring
 from hezhang.services.backup_archive import BackupProblem, Fault
-from hezhang.services.sealer import EnvelopeSealer, MissingDataKeyError
 from hezhang.store.engine import make_engine
 from hezhang.store.registry import client_column_of, sealed_columns
+from hezhang.store.sealer import EnvelopeSealer, MissingDataKeyError
 from hezhang.store.tables import clients, metadata
 from hezhang.store.uow import UnitOfWork
 

@@ -15,9 +15,9 @@ from hezhang.security.policy import Action
 from hezhang.services.context import Context
 from hezhang.services.door import door
 from hezhang.services.errors import UserError
-from hezhang.services.sealer import EnvelopeSealer, MissingDataKeyError
 from hezhang.services.store_access import Store
 from hezhang.store.records import BankAccount, Client
+from hezhang.store.sealer import EnvelopeSealer, MissingDataKeyError
 from hezhang.store.sealing import seal_values
 from hezhang.store.tables import bank_accounts, clients, new_id
 

@@ -22,9 +22,9 @@ from uuid import UUID
 from hezhang.security.policy import ACTIONS, Action, Actor, Clearance, Decision, Reason, Resource, Role, authorize
 from hezhang.services.context import Context
 from hezhang.services.errors import UserError
-from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
 from hezhang.store.repositories.monitoring import MonitoringRepository
+from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.uow import UnitOfWork
 
 __all__ = ["AccessDeniedError", "Passage", "RefusedError", "decision", "door", "record_event"]

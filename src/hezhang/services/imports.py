@@ -19,10 +19,10 @@ from hezhang.services.context import Context
 from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import ensure_not_frozen
-from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
 from hezhang.store.records import JournalImport, StatementImport
 from hezhang.store.registry import sealed_columns
+from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.sealing import seal_values
 from hezhang.store.tables import bank_lines, journal_imports, ledger_lines, new_id, statement_imports
 

@@ -39,10 +39,10 @@ from hezhang.services.context import Context
 from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import OFFBOARDED, ensure_not_frozen
-from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
 from hezhang.store.registry import blind_indexes, sealed_columns
 from hezhang.store.repositories.retention import RetentionRepository
+from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.tables import (
     bank_accounts,
     bank_lines,

@@ -15,9 +15,9 @@ from hezhang.config import Settings, load_settings
 from hezhang.security.errors import KeyringError
 from hezhang.security.keyring import Keyring
 from hezhang.services.errors import UserError
-from hezhang.services.sealer import EnvelopeSealer
 from hezhang.store.engine import make_engine
 from hezhang.store.migrate import upgrade
+from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.uow import UnitOfWork
 
 

@@ -30,10 +30,10 @@ from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import ensure_not_frozen
 from hezhang.services.outputs import masked_statement
-from hezhang.services.sealer import EnvelopeSealer
 from hezhang.services.store_access import Store
 from hezhang.store.records import Alias, Reconciliation
 from hezhang.store.registry import sealed_columns
+from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.sealing import seal_values
 from hezhang.store.tables import aliases as aliases_table
 from hezhang.store.tables import bank_lines, ledger_lines, new_id, outstanding_items, reconciliations

@@ -32,11 +32,11 @@ from hezhang.services.clients import UNREADABLE, ClientView, add_bank_account, c
 from hezhang.services.context import Context
 from hezhang.services.imports import import_file
 from hezhang.services.keys import retire, rewrap, rotate
-from hezhang.services.sealer import MissingDataKeyError
 from hezhang.services.store_access import Store, initialize
 from hezhang.store import migrate
 from hezhang.store.registry import client_scoped
 from hezhang.store.rls import APP_ROLE
+from hezhang.store.sealer import MissingDataKeyError
 from hezhang.store.tables import metadata
 from hezhang.store.uow import UnitOfWork
 from integration.conftest import PG_ADMIN_URL, StoreDb

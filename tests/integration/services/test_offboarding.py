@@ -23,9 +23,9 @@ from hezhang.services.errors import UserError
 from hezhang.services.freeze import ClientFrozenError, request_freeze
 from hezhang.services.imports import import_file
 from hezhang.services.offboarding import export_client
-from hezhang.services.sealer import MissingDataKeyError
 from hezhang.services.store_access import Store
 from hezhang.services.stored_reconciliation import reconcile_period
+from hezhang.store.sealer import MissingDataKeyError
 
 if TYPE_CHECKING:
     from uuid import UUID

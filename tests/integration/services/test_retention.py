@@ -33,9 +33,9 @@ from hezhang.services.freeze import (
 )
 from hezhang.services.imports import import_file
 from hezhang.services.retention import approve_destruction, due, pending_destructions, request_destruction
-from hezhang.services.sealer import MissingDataKeyError
 from hezhang.services.store_access import Store
 from hezhang.services.stored_reconciliation import reconcile_period
+from hezhang.store.sealer import MissingDataKeyError
 from hezhang.store.tables import bank_lines, destruction_register, journal_imports, reconciliations, statement_imports
 from hezhang.store.uow import UnitOfWork
 

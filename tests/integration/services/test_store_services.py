@@ -28,8 +28,8 @@ from hezhang.services.clients import (
 )
 from hezhang.services.context import Context
 from hezhang.services.imports import import_file
-from hezhang.services.sealer import MissingDataKeyError
 from hezhang.services.store_access import Store
+from hezhang.store.sealer import MissingDataKeyError
 from hezhang.store.tables import bank_lines, clients, ledger_lines, statement_imports
 from hezhang.store.uow import UnitOfWork
 

@@ -76,6 +76,14 @@ def reconcile(
         str | None, typer.Option("--bank-account", help="库中银行账户 id / bank account id")
     ] = None,
     period: Annotated[str | None, typer.Option("--period", help="期间，如 2026-10 / period")] = None,
+    new_version: Annotated[
+        bool,
+        typer.Option(
+            "--new-version",
+            help="已编制/已复核或已有人工决定时另建新版本（原版本保留）/ make a new version "
+            "beside a prepared or reviewed statement, or a draft with decisions (the old one stays)",
+        ),
+    ] = False,
 ) -> None:
     """勾对并编制银行存款余额调节表 / Match a statement with a journal and write the reconciliation.
 
@@ -100,7 +108,7 @@ def reconcile(
         from hezhang.cli.session import current_context
 
         stored = reconcile_period(open_store(), current_context(), UUID(client), UUID(bank_account),
-                                  period_of(period), book_opening=book_opening)  # fmt: skip
+                                  period_of(period), book_opening=book_opening, new_version=new_version)  # fmt: skip
         written = write_outputs(out, stored.result, stored.statement)
         shown = ReconcileOutcome(
             statement=stored.statement,
@@ -111,7 +119,8 @@ def reconcile(
             written=written,
         )
         print_statement(console, shown)
-        console.print(f"已存为草稿 / saved as a draft: {stored.reconciliation_id}")
+        console.print(f"已存为草稿（第 {stored.version} 版）/ saved as a draft (version {stored.version}): "
+                      f"{stored.reconciliation_id}")  # fmt: skip
         return
     if bank is None or journal is None:
         raise typer.BadParameter("文件模式需要 --bank 与 --journal / file mode needs --bank and --journal")

@@ -135,9 +135,10 @@ def _booked_twice(ledger: pl.DataFrame, l_: pl.DataFrame, result: MatchResult) -
     return [
         Cause(
             "booked_twice",
-            f"账簿 {_m(amount)}（{memo or ''}）与已勾对的一笔完全相同，疑似重复记账",
-            f"book line {format_fen(amount)} repeats a matched line: booked twice?",
+            f"账簿第 {row} 行 {_m(amount)} 与已勾对的一笔（同日、同金额、同摘要）完全相同，疑似重复记账",
+            f"book row {row} ({format_fen(amount)}) repeats a matched line of the same day, amount and memo: "
+            "booked twice?",
             ledger_row=row,
         )
-        for row, amount, memo in twins.select("row", "amount", "memo").head(MAX_HINTS).iter_rows()
+        for row, amount in twins.select("row", "amount").head(MAX_HINTS).iter_rows()
     ]

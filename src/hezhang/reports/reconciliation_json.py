@@ -34,15 +34,20 @@ KINDS = (
 SOURCE_KEYS = ("bank_row", "ledger_row", "match_id")
 
 
-def item_document(item: OutstandingItem) -> dict[str, Any]:
-    """One 未达账项 as a JSON-ready dict. Raises ValueError unless exactly one source key is set."""
+#: An item's keys that hold personal data (S2): left out of the document kept in plain (`personal=False`).
+PERSONAL_KEYS = ("memo", "counterparty")
+
+
+def item_document(item: OutstandingItem, *, personal: bool = True) -> dict[str, Any]:
+    """One 未达账项 as a JSON-ready dict (without memo and counterparty when not `personal`). Raises ValueError
+    unless exactly one source key is set."""
     sources = {key: getattr(item, key) for key in SOURCE_KEYS if getattr(item, key) is not None}
     if len(sources) != 1:
         raise ValueError(
             f"未达账项须恰有一个来源（bank_row/ledger_row/match_id）/ an outstanding item needs exactly one "
             f"source, got {sorted(sources) or 'none'}: {item!r}"
         )
-    return {
+    doc = {
         "amount": format_fen(item.amount_fen),
         "date": item.date.isoformat(),
         "memo": item.memo,
@@ -51,6 +56,7 @@ def item_document(item: OutstandingItem) -> dict[str, Any]:
         "carried": item.carried,
         "since": item.since,
     }
+    return doc if personal else {k: v for k, v in doc.items() if k not in PERSONAL_KEYS}
 
 
 def _cause_document(cause: Cause) -> dict[str, Any]:
@@ -63,8 +69,9 @@ def _cause_document(cause: Cause) -> dict[str, Any]:
     }
 
 
-def reconciliation_document(rec: BalanceReconciliation) -> dict[str, Any]:
-    """The statement as a JSON-ready dict, keys in the documented order."""
+def reconciliation_document(rec: BalanceReconciliation, *, personal: bool = True) -> dict[str, Any]:
+    """The statement as a JSON-ready dict, keys in the documented order. With `personal=False` it holds no S2
+    value at all (no memo, no counterparty; causes never name either): what the store may keep in plain."""
     doc: dict[str, Any] = {
         "account": rec.account,
         "period": str(rec.period),
@@ -73,7 +80,7 @@ def reconciliation_document(rec: BalanceReconciliation) -> dict[str, Any]:
         "bank_balance": format_fen(rec.bank_balance_fen),
     }
     for kind in KINDS:
-        doc[kind.value] = [item_document(i) for i in rec.of_kind(kind)]
+        doc[kind.value] = [item_document(i, personal=personal) for i in rec.of_kind(kind)]
     doc |= {
         "adjusted_book_balance": format_fen(rec.adjusted_book_fen),
         "adjusted_bank_balance": format_fen(rec.adjusted_bank_fen),

@@ -98,7 +98,8 @@ def run_store_demo(directory: Path, seed: int = 2026) -> StoreDemo:
     imports.import_file(store, wang, client_id, bank, "bank", bank_account_id=account)
     imports.import_file(store, wang, client_id, journal, "journal", account_prefix=code)
     # Maker-checker: the supervisor (who reaches the client through wang, of his department) prepares the month
-    # himself and may then not review it; wang prepares it again, and the supervisor reviews wang's statement.
+    # himself and may then not review it; wang reconciles the month again as a new version (the supervisor's stays
+    # as it was), prepares it, and the supervisor reviews wang's statement.
     li = _signed_in(store, "demo.li", password, enrolled["demo.li"])
     own = stored_reconciliation.reconcile_period(store, li, client_id, account, month.period, book_opening=opening)
     stored_reconciliation.advance(store, li, client_id, own.reconciliation_id, "prepared")
@@ -108,7 +109,7 @@ def run_store_demo(directory: Path, seed: int = 2026) -> StoreDemo:
     except AccessDeniedError as denied:
         review_refusal = str(denied)
     outcome = stored_reconciliation.reconcile_period(store, wang, client_id, account, month.period,
-                                                     book_opening=opening)  # fmt: skip
+                                                     book_opening=opening, new_version=True)  # fmt: skip
     shown = clients.view_client(store, wang, client_id)
     revealed = reveal.reveal(store, wang, client_id, "bank_accounts", account, "account_number", "核对银行回单")
     rec = outcome.reconciliation_id

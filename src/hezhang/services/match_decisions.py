@@ -1,7 +1,8 @@
 """People's decisions on a stored reconciliation: confirm or reject a suggestion, match by hand, undo a match.
 
-Each decision is applied to the stored matches, the statement is recomputed from the stored lines and saved as a
-draft again (a decision reopens a prepared or reviewed reconciliation; a locked one refuses). Reasons are sealed;
+Decisions are taken on the period's current version while it is a draft (a prepared one goes back to draft first,
+by `advance … draft`; a reviewed or locked one is final: reconcile a new version). Each decision is applied to the
+stored matches and the statement is recomputed from the version's own lines and saved. Reasons are sealed;
 who decided is kept on the match (`confirmed_by`: confirmed, matched by hand, rejected or undone), so that person
 is one of the statement's makers and never its reviewer; a one-to-one decision teaches an alias for the next
 period.
@@ -29,7 +30,7 @@ from hezhang.services.stored_reconciliation import (
     Loaded,
     StoredOutcome,
     learn_alias,
-    load_lines,
+    load_version,
     save_reconciliation,
     statement_of,
 )
@@ -72,12 +73,20 @@ def _revise(
     with door(store, ctx, Action.MATCH_DECIDE, client_id=client_id, resource=resource) as passage:
         uow, sealer, actor = passage.uow, passage.sealer, passage.name
         rec = uow.reconciliations.get(reconciliation_id)
-        if rec is None:
-            raise UserError(f"没有这个调节表 / no such reconciliation: {reconciliation_id}")
-        if rec.status == "locked":
-            raise UserError("调节表已锁定，不能修改 / the reconciliation is locked")
+        if rec is None or rec.client_id != client_id:
+            raise UserError(f"该客户没有这个调节表 / this client has no reconciliation {reconciliation_id}")
+        if rec.superseded_by is not None:
+            raise UserError(f"第 {rec.version} 版已被新版本取代 / version {rec.version} was replaced by a newer one")
+        if rec.status != "draft":
+            hint = (
+                "请先退回草稿：hezhang advance … draft / move it back to draft first: hezhang advance … draft"
+                if rec.status == "prepared"
+                else "如需修改请重新对账另建新版本：--new-version / reconcile a new version to change it: --new-version"
+            )
+            raise UserError(f"调节表状态为 {rec.status}，不能直接修改勾对 / a {rec.status} reconciliation cannot be "
+                            f"changed; {hint}")  # fmt: skip
         period = Period.parse(rec.period)
-        loaded = load_lines(uow, sealer, client_id, rec.bank_account_id, period)
+        loaded = load_version(uow, sealer, rec)
         rows = []
         for r in uow.reconciliations.matches(reconciliation_id):
             row = dict(r)
@@ -93,11 +102,9 @@ def _revise(
             parse_fen(rec.statement["book_opening"]) if rec.statement and rec.statement.get("book_opening") else None
         )
         statement = statement_of(loaded, result, period, opening)
-        save_reconciliation(
-            uow, sealer, client_id, rec.bank_account_id, period, statement, rows, actor, loaded, rec.preparer
-        )
+        save_reconciliation(uow, sealer, rec, statement, rows, loaded)
         passage.touched(resource, "S1", "S2", detail=what)
-    return StoredOutcome(reconciliation_id, masked_statement(statement), result)
+    return StoredOutcome(reconciliation_id, masked_statement(statement), result, version=rec.version)
 
 
 def _one(rows: list[dict[str, Any]], match_id: int, statuses: tuple[str, ...]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from hezhang.matching import MatchResult
 from hezhang.privacy.masks import mask_counterparty, mask_free_text
 from hezhang.reconciliation import BalanceReconciliation
+from hezhang.reports.reconciliation_json import KINDS
 
 
 def match_rows(result: MatchResult) -> list[dict[str, Any]]:
@@ -29,3 +30,18 @@ def masked_statement(statement: BalanceReconciliation) -> BalanceReconciliation:
         for item in statement.items
     )
     return replace(statement, items=items)
+
+
+def masked_document(document: dict[str, Any]) -> dict[str, Any]:
+    """A statement document (`reports.reconciliation_json`) with its items' memos and counterparties masked."""
+    out = dict(document)
+    for kind in KINDS:
+        out[kind.value] = [
+            {
+                **item,
+                "memo": mask_free_text(item.get("memo")),
+                "counterparty": mask_counterparty(item.get("counterparty")),
+            }
+            for item in document.get(kind.value, [])
+        ]
+    return out

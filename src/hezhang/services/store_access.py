@@ -16,7 +16,9 @@ from hezhang.security.errors import KeyringError
 from hezhang.security.keyring import Keyring
 from hezhang.services.errors import UserError
 from hezhang.store.engine import make_engine
-from hezhang.store.migrate import upgrade
+from hezhang.store.migrate import all_client_ids, holds_data, upgrade
+from hezhang.store.repositories.keys import ClientKeyRepository
+from hezhang.store.scope import ClientScope
 from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.uow import UnitOfWork
 
@@ -65,13 +67,24 @@ def open_store(settings: Settings | None = None) -> Store:
 def initialize(settings: Settings | None = None) -> tuple[Store, bool]:
     """Create the data folder and keyring when missing, and migrate the database to head.
 
-    Returns the store and whether a new keyring was created (back it up: without it nothing opens)."""
+    A store already in use whose keyring is missing is refused: a new keyring would make every stored value and
+    every second factor unreadable while sessions kept writing under the new key. Returns the store and whether a
+    new keyring was created (back it up: without it nothing opens)."""
     store = open_store(settings)
     s = store.settings
     s.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     created = False
     if not s.keyring_path.exists():
+        if holds_data(s.admin_database_url):
+            raise UserError(
+                f"库中已有数据，但找不到密钥环 {s.keyring_path}：请从密钥环备份恢复该文件，"
+                "不要新建（新密钥环无法解密已有数据）/ "
+                f"the store is in use but its keyring {s.keyring_path} is missing: restore it from the keyring's "
+                "backup; a new keyring could not decrypt anything stored"
+            )
         Keyring.create(s.keyring_path)
         created = True
-    upgrade(s.admin_database_url)
+    keyring = store.keyring
+    upgrade(s.admin_database_url, sealer=lambda connection: EnvelopeSealer(
+        keyring, ClientKeyRepository(connection, ClientScope.of(all_client_ids(connection))), s.cipher))  # fmt: skip
     return store, created

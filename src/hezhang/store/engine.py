@@ -46,16 +46,26 @@ def is_postgresql(engine: Engine) -> bool:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`. For a SQLite file the parent directory is created."""
+    """An engine for `url`. A SQLite file is created (0600, with its parent directory) when missing."""
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(parsed.database).expanduser())
     engine = create_engine(url, **kwargs)
     _configure_sqlite(engine)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file readable by its owner only (0600; its folder 0700 when made here): SQLite would
+    make it with the process's umask, typically 0644, and its -wal and -shm files take the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
 
 
 def _configure_sqlite(engine: Engine) -> None:

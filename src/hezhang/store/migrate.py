@@ -6,15 +6,18 @@ migration creates the owner and application roles and the row-level security pol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from uuid import UUID
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from hezhang.store.engine import database_url, make_engine
+from hezhang.store.sealing import Sealer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -25,9 +28,14 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database at `url` to `revision` in one transaction."""
-    _run(url, lambda config: command.upgrade(config, revision))
+#: Makes the sealer a migration needs to seal or fingerprint stored values, on the migration's connection.
+SealerFactory = Callable[[Connection], Sealer]
+
+
+def upgrade(url: str, revision: str = "head", *, sealer: SealerFactory | None = None) -> None:
+    """Migrate the database at `url` to `revision` in one transaction. A migration that must seal values already
+    stored asks for `sealer` (`hezhang init` gives one made from the keyring) and refuses without it."""
+    _run(url, lambda config: command.upgrade(config, revision), sealer)
 
 
 def downgrade(url: str, revision: str) -> None:
@@ -48,17 +56,40 @@ def current(url: str) -> str | None:
         engine.dispose()
 
 
+def holds_data(url: str) -> bool:
+    """Whether the store at `url` already holds users, client keys or audit events (it was in use)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            if current_on(connection) is None:
+                return False
+            found = connection.execute(text(
+                "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM client_keys) "
+                "OR EXISTS (SELECT 1 FROM audit_events)"
+            )).scalar()  # fmt: skip
+            return bool(found)
+    finally:
+        engine.dispose()
+
+
+def all_client_ids(connection: Connection) -> list[UUID]:
+    """Every client's id (a migration that seals works for all of them, as the administrator)."""
+    return [row[0] if isinstance(row[0], UUID) else UUID(str(row[0]))
+            for row in connection.execute(text("SELECT id FROM clients"))]  # fmt: skip
+
+
 def current_on(connection: Connection) -> str | None:
     """The revision, read on an open connection (inside a transaction that holds SQLite's write lock)."""
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _run(url: str, action: object) -> None:
+def _run(url: str, action: object, sealer: SealerFactory | None = None) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
+            config.attributes["sealer"] = sealer
             action(config)  # type: ignore[operator]
     finally:
         engine.dispose()

@@ -48,6 +48,8 @@ class StatementImport:
     currency: str | None = None
     opening_balance: int | None = None
     closing_balance: int | None = None
+    gaps: list[dict[str, Any]] | None = None  # the file's own balances that disagree (S1)
+    duplicate_lines: int = 0
     imported_by: str | None = None
     id: UUID = field(default_factory=new_id)
     imported_at: datetime = field(default_factory=utcnow)
@@ -65,6 +67,7 @@ class JournalImport:
     period: str | None = None
     file_name: bytes | None = None  # S2, sealed
     encoding: str | None = None
+    duplicate_lines: int = 0
     imported_by: str | None = None
     id: UUID = field(default_factory=new_id)
     imported_at: datetime = field(default_factory=utcnow)
@@ -77,13 +80,17 @@ class Reconciliation:
     client_id: UUID
     bank_account_id: UUID
     period: str
+    version: int = 1
+    superseded_by: UUID | None = None
     status: str = "draft"
     preparer: str | None = None
     reviewer: str | None = None
-    statement_import_id: UUID | None = None
-    journal_import_id: UUID | None = None
+    carried_from: UUID | None = None
     statement: dict[str, Any] | None = None  # no S2 value inside
     statement_private: bytes | None = None  # S2, sealed
+    gaps_acknowledged_by: str | None = None
+    gaps_acknowledged_at: datetime | None = None
+    gaps_reason: bytes | None = None  # S2, sealed
     id: UUID = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)

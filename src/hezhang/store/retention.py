@@ -39,6 +39,7 @@ TABLE_ARCHIVE_TYPES: dict[str, ArchiveType] = {
     "reconciliations": ArchiveType.RECONCILIATION_10Y,
     "matches": ArchiveType.RECONCILIATION_10Y,
     "outstanding_items": ArchiveType.RECONCILIATION_10Y,
+    "reconciliation_lines": ArchiveType.RECONCILIATION_10Y,
     "destruction_register": ArchiveType.REGISTER_PERMANENT,
 }
 

@@ -171,7 +171,7 @@ def test_a_confirmed_suggestion_is_learned_and_next_month_matches_by_itself(
 
     october = reconcile_period(store, wang, client, account, month(10), book_opening="0.00")
     assert not october.result.auto  # nothing tells the two payers apart yet
-    right = {((1,), (3,)), ((2,), (1,))}
+    right = {((1,), (2,)), ((2,), (1,))}  # the period's own bank-account lines, numbered 1, 2 on each side
     for m in october.result.suggested:
         if (m.bank_rows, m.ledger_rows) in right:
             confirm(store, wang, client, october.reconciliation_id, m.match_id)

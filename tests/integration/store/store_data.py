@@ -35,6 +35,7 @@ def bank_line_rows(n: int) -> list[dict[str, Any]]:
             "counterparty_account": sealed(f"62220200000{i:05d}"),
             "memo": sealed("货款"),
             "bank_ref": f"REF{i:06d}",
+            "fingerprint": hashlib.sha256(f"bank line {i}".encode()).digest()[:16],
         }
         for i in range(n)
     ]
@@ -51,6 +52,7 @@ def ledger_line_rows(n: int) -> list[dict[str, Any]]:
             "amount": 10_000 + i,
             "memo": sealed("收货款"),
             "contra_accounts": sealed("1122"),
+            "fingerprint": hashlib.sha256(f"ledger line {i}".encode()).digest()[:16],
         }
         for i in range(n)
     ]

@@ -60,7 +60,7 @@ def test_reconciliation_saved_replaced_and_locked(engine: Engine, seed: Callable
         assert [m["match_id"] for m in uow.reconciliations.matches(record.id)] == [1, 2]
         assert uow.reconciliations.outstanding(record.id) == []
         assert uow.reconciliations.set_status(record.id, "locked", reviewer="reviewer-1")
-        stored = uow.reconciliations.find(a.client_id, a.account_id, "2026-10")
+        stored = uow.reconciliations.current(a.client_id, a.account_id, "2026-10")
         assert stored is not None and stored.status == "locked" and stored.retain_until == date(2036, 12, 31)
         assert stored.statement == {"ok": 1}
         assert len(uow.aliases.find_by_core(a.client_id, b"bi")) == 1

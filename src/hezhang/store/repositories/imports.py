@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import RowMapping, Table
+from sqlalchemy import RowMapping, Table, select
 
+from hezhang.store.locks import hold
 from hezhang.store.records import JournalImport, StatementImport
 from hezhang.store.repositories.base import Repository, as_record, as_row
 from hezhang.store.retention import retention_for
@@ -38,11 +40,74 @@ class ImportRepository(Repository):
         return as_record(JournalImport, self.connection.execute(statement).mappings().first())
 
     def find_statement_by_sha256(self, client_id: UUID, sha256: str) -> list[StatementImport]:
-        """Earlier imports of the same file for the client (to refuse or flag a second import)."""
+        """Earlier imports of the same file for the client (to refuse a second import)."""
         statement = self._select(statement_imports).where(
             statement_imports.c.client_id == client_id, statement_imports.c.sha256 == sha256
         )
         return [r for row in self._rows(statement) if (r := as_record(StatementImport, row)) is not None]
+
+    def find_journal_by_sha256(self, client_id: UUID, sha256: str) -> list[JournalImport]:
+        statement = self._select(journal_imports).where(
+            journal_imports.c.client_id == client_id, journal_imports.c.sha256 == sha256
+        )
+        return [r for row in self._rows(statement) if (r := as_record(JournalImport, row)) is not None]
+
+    def lock_account(self, bank_account_id: UUID) -> None:
+        """Hold the account's import lock to the end of the transaction (imports of one account run in turn)."""
+        hold(self.connection, "statement_import", str(bank_account_id))
+
+    def lock_journal(self, client_id: UUID) -> None:
+        hold(self.connection, "journal_import", str(client_id))
+
+    def bank_fingerprints(self, bank_account_id: UUID, first: date, last: date) -> list[bytes]:
+        """Identities of the account's stored lines dated `first`..`last` (one per line: twins appear twice)."""
+        query = (
+            select(bank_lines.c.fingerprint)
+            .join(statement_imports, statement_imports.c.id == bank_lines.c.import_id)
+            .where(statement_imports.c.bank_account_id == bank_account_id, bank_lines.c.date >= first,
+                   bank_lines.c.date <= last, self.scope.where(bank_lines))
+        )  # fmt: skip
+        return [bytes(row[0]) for row in self.connection.execute(query)]
+
+    def ledger_fingerprints(self, client_id: UUID, first: date, last: date) -> list[bytes]:
+        query = select(ledger_lines.c.fingerprint).where(
+            ledger_lines.c.client_id == client_id, ledger_lines.c.date >= first, ledger_lines.c.date <= last,
+            self.scope.where(ledger_lines),
+        )  # fmt: skip
+        return [bytes(row[0]) for row in self.connection.execute(query)]
+
+    def period_bank_lines(self, bank_account_id: UUID, first: date, last: date) -> Sequence[RowMapping]:
+        """The account's stored lines dated `first`..`last`, from every import, in a stable order: by date, then
+        by import (oldest first), then by the import's own row (S2 columns as ciphertext)."""
+        query = (
+            select(bank_lines)
+            .join(statement_imports, statement_imports.c.id == bank_lines.c.import_id)
+            .where(statement_imports.c.bank_account_id == bank_account_id, bank_lines.c.date >= first,
+                   bank_lines.c.date <= last, self.scope.where(bank_lines))
+            .order_by(bank_lines.c.date, statement_imports.c.imported_at, statement_imports.c.id, bank_lines.c.row)
+        )  # fmt: skip
+        return self._rows(query)
+
+    def period_ledger_lines(self, client_id: UUID, first: date, last: date) -> Sequence[RowMapping]:
+        """The client's journal lines of every account dated `first`..`last`, from every import, ordered as
+        `period_bank_lines` orders bank lines."""
+        query = (
+            select(ledger_lines)
+            .join(journal_imports, journal_imports.c.id == ledger_lines.c.import_id)
+            .where(ledger_lines.c.client_id == client_id, ledger_lines.c.date >= first, ledger_lines.c.date <= last,
+                   self.scope.where(ledger_lines))
+            .order_by(ledger_lines.c.date, journal_imports.c.imported_at, journal_imports.c.id, ledger_lines.c.row)
+        )  # fmt: skip
+        return self._rows(query)
+
+    def lines_by_id(self, table: Table, ids: Sequence[UUID]) -> dict[UUID, RowMapping]:
+        """Stored lines of `table` (bank_lines or ledger_lines) by id."""
+        found: dict[UUID, RowMapping] = {}
+        for start in range(0, len(ids), 1000):
+            chunk = list(ids[start : start + 1000])
+            for row in self._rows(self._select(table).where(table.c.id.in_(chunk))):
+                found[row["id"]] = row
+        return found
 
     def statements_of(self, bank_account_id: UUID) -> list[StatementImport]:
         """The account's statement imports, newest first."""

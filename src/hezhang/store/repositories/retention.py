@@ -27,6 +27,7 @@ from hezhang.store.tables import (
     ledger_lines,
     matches,
     outstanding_items,
+    reconciliation_lines,
     reconciliations,
     statement_imports,
 )
@@ -35,7 +36,14 @@ from hezhang.store.tables.base import utcnow
 #: Head table -> its children (table, column referring to the head). Reconciliations come first: they refer to
 #: imports, so they must go before the imports they name.
 HEADS: dict[str, tuple[Table, list[tuple[Table, str]]]] = {
-    "reconciliations": (reconciliations, [(matches, "reconciliation_id"), (outstanding_items, "reconciliation_id")]),
+    "reconciliations": (
+        reconciliations,
+        [
+            (matches, "reconciliation_id"),
+            (outstanding_items, "reconciliation_id"),
+            (reconciliation_lines, "reconciliation_id"),
+        ],
+    ),
     "statement_imports": (statement_imports, [(bank_lines, "import_id")]),
     "journal_imports": (journal_imports, [(ledger_lines, "import_id")]),
 }
@@ -161,10 +169,15 @@ class RetentionRepository(Repository):
     def _named_by_reconciliations(self, import_table: str, ids: list[UUID]) -> set[UUID]:
         if not ids:
             return set()
-        column = reconciliations.c[
-            "statement_import_id" if import_table == "statement_imports" else "journal_import_id"
-        ]
-        statement = select(column).where(column.in_(ids), self.scope.where(reconciliations))
+        lines, used = (
+            (bank_lines, reconciliation_lines.c.bank_line_id)
+            if import_table == "statement_imports"
+            else (ledger_lines, reconciliation_lines.c.ledger_line_id)
+        )
+        statement = (
+            select(lines.c.import_id).distinct().join(reconciliation_lines, used == lines.c.id)
+            .where(lines.c.import_id.in_(ids), self.scope.where(lines))
+        )  # fmt: skip
         return {row[0] for row in self.connection.execute(statement)}
 
     def _delete(self, table: Table, condition: Any) -> int:

@@ -16,7 +16,13 @@ from hezhang.store.tables.identity import (
 )
 from hezhang.store.tables.imports import bank_lines, journal_imports, ledger_lines, statement_imports
 from hezhang.store.tables.monitoring import alerts
-from hezhang.store.tables.reconciliations import aliases, matches, outstanding_items, reconciliations
+from hezhang.store.tables.reconciliations import (
+    aliases,
+    matches,
+    outstanding_items,
+    reconciliation_lines,
+    reconciliations,
+)
 
 __all__ = [
     "CLIENT_COLUMN",
@@ -42,6 +48,7 @@ __all__ = [
     "metadata",
     "new_id",
     "outstanding_items",
+    "reconciliation_lines",
     "reconciliations",
     "recovery_codes",
     "sessions",

@@ -6,7 +6,19 @@ associated data) is the line's `id`.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Table, Time, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Time,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.sql.schema import SchemaItem
 
 from hezhang.privacy.classes import DataClass
@@ -36,6 +48,8 @@ def _import_columns() -> list[SchemaItem]:
         col("encoding", String(40), DataClass.S0),
         col("period", String(32), DataClass.S1),  # "2026-10" or "2026-10-01..2026-10-31"
         col("line_count", Integer(), DataClass.S0, nullable=False),
+        #: Lines of the file already stored by an earlier import (an overlapping export): not stored again.
+        col("duplicate_lines", Integer(), DataClass.S0, nullable=False, default=0),
         user_ref("imported_by"),
         timestamp("imported_at", nullable=False, now=True),
         *retention_columns(),
@@ -50,6 +64,8 @@ statement_imports = Table(
     col("currency", String(3), DataClass.S1),
     fen("opening_balance"),
     fen("closing_balance"),
+    #: Where the file's own balances disagree (`domain.gap.BalanceGap` as JSON: account masked, rows, fen).
+    col("gaps", JSON(), DataClass.S1),
     info={CLIENT_COLUMN: "client_id"},
 )
 
@@ -76,6 +92,8 @@ def _line_head(import_table: str) -> list[SchemaItem]:
         blind_index("counterparty_name"),
         sealed("memo", mask="free_text"),
         col("settlement_method", String(40), DataClass.S1),
+        #: The line's identity (HMAC under the client's key), to find a line imported twice (`store.line_identity`).
+        col("fingerprint", LargeBinary(), DataClass.S1, nullable=False, index=True),
         UniqueConstraint("import_id", "row"),
     ]
 
@@ -104,7 +122,7 @@ ledger_lines = Table(
     col("voucher_no", String(40), DataClass.S1),
     col("entry_no", BigInteger(), DataClass.S1),
     col("account_code", String(40), DataClass.S1, index=True),
-    col("account_name", String(200), DataClass.S1),
+    sealed("account_name", mask="free_text"),  # 应收账款-王某某: an auxiliary account may name a person
     sealed("contra_accounts"),
     col("settlement_no", String(64), DataClass.S1),
     sealed("preparer", mask="person_name"),  # a person's name as written in the journal

@@ -29,23 +29,49 @@ reconciliations = Table(
     client_column(),
     col("bank_account_id", Uuid(), DataClass.S0, ForeignKey("bank_accounts.id"), nullable=False),
     col("period", String(32), DataClass.S1, nullable=False),
+    #: Versions of one account's period: a new version never changes an earlier one (its status stays).
+    col("version", Integer(), DataClass.S0, nullable=False, default=1),
+    #: The version that replaced this one (None: this is the period's current version).
+    col("superseded_by", Uuid(), DataClass.S0),
     col("status", String(16), DataClass.S0, nullable=False, default="draft"),
     user_ref("preparer"),
     user_ref("reviewer"),
-    col("statement_import_id", Uuid(), DataClass.S0, ForeignKey("statement_imports.id")),
-    col("journal_import_id", Uuid(), DataClass.S0, ForeignKey("journal_imports.id")),
-    #: The 余额调节表 as JSON without any S2 value (balances, totals, counts, item kinds and amounts).
+    #: The previous period's version whose outstanding items were carried in.
+    col("carried_from", Uuid(), DataClass.S0),
+    #: The 余额调节表 as JSON with S0/S1 values only (balances, totals, item kinds, amounts, dates, rows).
     col("statement", JSON(), DataClass.S1),
     #: The full statement JSON (memos, counterparties), sealed.
     sealed("statement_private"),
+    #: Who acknowledged that the statement's own balances disagree (its gaps), when, and why (sealed).
+    user_ref("gaps_acknowledged_by"),
+    timestamp("gaps_acknowledged_at"),
+    sealed("gaps_reason"),
     timestamp("created_at", nullable=False, now=True),
     timestamp("updated_at", nullable=False, now=True),
     *retention_columns(),
-    UniqueConstraint("client_id", "bank_account_id", "period"),
+    UniqueConstraint("client_id", "bank_account_id", "period", "version"),
     info={CLIENT_COLUMN: "client_id"},
 )
 
-#: One match of the engine or of a person. Rows are the importers' `row` ordinals in the reconciliation's imports.
+#: The stored lines a reconciliation version was made from, in the order its rows number them (1, 2, ...).
+reconciliation_lines = Table(
+    "reconciliation_lines",
+    metadata,
+    id_column(),
+    client_column(),
+    col(
+        "reconciliation_id", Uuid(), DataClass.S0, ForeignKey("reconciliations.id", ondelete="CASCADE"), nullable=False
+    ),
+    col("side", String(8), DataClass.S0, nullable=False),  # "bank" or "ledger"
+    col("ordinal", Integer(), DataClass.S0, nullable=False),
+    col("bank_line_id", Uuid(), DataClass.S0, ForeignKey("bank_lines.id"), index=True),
+    col("ledger_line_id", Uuid(), DataClass.S0, ForeignKey("ledger_lines.id"), index=True),
+    *retention_columns(),
+    UniqueConstraint("reconciliation_id", "side", "ordinal"),
+    info={CLIENT_COLUMN: "client_id"},
+)
+
+#: One match of the engine or of a person. Rows are the reconciliation's row ordinals (`reconciliation_lines`).
 matches = Table(
     "matches",
     metadata,

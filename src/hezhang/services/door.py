@@ -23,6 +23,7 @@ from hezhang.security.policy import ACTIONS, Action, Actor, Clearance, Decision,
 from hezhang.services.context import Context
 from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
+from hezhang.store.failures import explain
 from hezhang.store.repositories.monitoring import MonitoringRepository
 from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.uow import UnitOfWork
@@ -108,8 +109,15 @@ def _decide(uow: UnitOfWork, ctx: Context, action: Action, client_id: UUID | Non
 
 
 def _describe(error: BaseException) -> str:
-    text = str(error) or type(error).__name__
+    """The error for the audit reason: a store failure by its kind only (a driver's message holds SQL and data)."""
+    explained = explain(error)
+    text = f"{explained[0]} / {explained[1]}" if explained else (str(error) or type(error).__name__)
     return text[:_REASON_LIMIT]
+
+
+def _as_user_error(error: BaseException) -> UserError | None:
+    explained = explain(error)
+    return None if explained is None else UserError(f"{explained[0]} / {explained[1]}")
 
 
 def record_event(
@@ -179,7 +187,10 @@ def door(
                              reason=_describe(error), request_id=ctx.request_id, client_id=event_client,
                              resource=resource, data_classes=sorted(classes), at=ctx.now())  # fmt: skip
             except Exception as unrecorded:  # the store itself failing: say so, and raise what went wrong first
-                error.add_note(f"the error event could not be recorded either: {unrecorded!r}")
+                error.add_note(f"the error event could not be recorded either: {_describe(unrecorded)}")
+        refusal = _as_user_error(error)
+        if refusal is not None:  # the store refused: a message without SQL, not a traceback
+            raise refusal from None
         raise
 
 

@@ -183,5 +183,7 @@ def import_file(
                 id=import_id, **files,  # type: ignore[arg-type]
             )  # fmt: skip
             uow.imports.add_journal(journal, rows)
-    bank_count = fresh.height if kind == "bank" else fresh.filter(pl.col("row").is_in(result.lines["row"].implode())).height
+    bank_count = (
+        fresh.height if kind == "bank" else fresh.filter(pl.col("row").is_in(result.lines["row"].implode())).height
+    )
     return ImportOutcome(import_id, bank_count, duplicates=duplicates)

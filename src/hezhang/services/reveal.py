@@ -63,6 +63,7 @@ def reveal(
     resource = f"{table_name}:{record_id}.{column}"
     with door(store, ctx, Action.REVEAL, client_id=client_id, resource=resource) as passage:
         monitoring = MonitoringRepository(passage.uow.connection)
+        monitoring.hold_actor(passage.label, Action.REVEAL.value)  # concurrent reveals are counted one by one
         recent = monitoring.events_since(passage.label, Action.REVEAL.value, ctx.now() - WINDOW)
         if recent >= REVEALS_PER_HOUR:
             detail = f"{recent} reveals within an hour (limit {REVEALS_PER_HOUR}); refused {resource}"

@@ -16,6 +16,7 @@ from hezhang.security.errors import KeyringError
 from hezhang.security.keyring import Keyring
 from hezhang.services.errors import UserError
 from hezhang.store.engine import make_engine
+from hezhang.store.failures import explain, is_busy
 from hezhang.store.migrate import all_client_ids, holds_data, upgrade
 from hezhang.store.repositories.keys import ClientKeyRepository
 from hezhang.store.scope import ClientScope
@@ -50,14 +51,21 @@ class Store:
 
     @contextmanager
     def work(self, allowed_client_ids: Iterable[UUID]) -> Iterator[tuple[UnitOfWork, EnvelopeSealer]]:
-        """One transaction over the allowed clients, with the sealer for their S2 values."""
-        with UnitOfWork(
-            self.engine,
-            allowed_client_ids,
-            audit_signer=self.audit_signer,
-            audit_every=self.settings.audit_checkpoint_every,
-        ) as uow:
-            yield uow, EnvelopeSealer(self.keyring, uow.keys, self.settings.cipher)
+        """One transaction over the allowed clients, with the sealer for their S2 values. An embedded store kept busy
+        by another writer past its timeout says so (a `UserError`), instead of "database is locked"."""
+        try:
+            with UnitOfWork(
+                self.engine,
+                allowed_client_ids,
+                audit_signer=self.audit_signer,
+                audit_every=self.settings.audit_checkpoint_every,
+            ) as uow:
+                yield uow, EnvelopeSealer(self.keyring, uow.keys, self.settings.cipher)
+        except Exception as error:
+            if is_busy(error):
+                zh, en = explain(error) or ("", "")
+                raise UserError(f"{zh} / {en}") from None
+            raise
 
 
 def open_store(settings: Settings | None = None) -> Store:

@@ -13,7 +13,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 
+from hezhang.store.limits import guard
+
 ENV_URL = "HEZHANG_DATABASE_URL"
+#: How long a SQLite writer waits for another writer (an import of 100,000 lines) before giving up, in ms.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def default_sqlite_path(env: Mapping[str, str] | None = None) -> Path:
@@ -50,11 +54,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        guard(engine)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         _private_file(Path(parsed.database).expanduser())
     engine = create_engine(url, **kwargs)
     _configure_sqlite(engine)
+    guard(engine)
     return engine
 
 
@@ -76,7 +83,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import polars as pl
-from sqlalchemy import String, Table
+from sqlalchemy import Engine, Insert, String, Table, Update, event
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class ValueTooLongError(ValueError):
         )
 
 
+@cache
 def text_limits(table: Table) -> dict[str, int]:
     """Column -> the most characters it holds, for the table's bounded text columns."""
     return {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
@@ -55,3 +57,25 @@ def check_row(table: Table, row: Mapping[str, Any]) -> None:
         value = row.get(column)
         if isinstance(value, str) and len(value) > limit:
             raise ValueTooLongError(table.name, TooLong(0, column, limit, len(value)))
+
+
+def guard(engine: Engine) -> None:
+    """Check every INSERT and UPDATE of a table on `engine` before it runs (parameters and `.values()` alike)."""
+    event.listen(engine, "before_execute", _before_execute)
+
+
+def _before_execute(
+    _conn: Any, statement: Any, multiparams: Any, params: Any, _options: Any
+) -> None:  # SQLAlchemy's event signature
+    if not isinstance(statement, Insert | Update) or not isinstance(statement.table, Table):
+        return
+    table = statement.table
+    if not text_limits(table):
+        return
+    rows: list[Mapping[str, Any]] = [p for p in (multiparams or ()) if isinstance(p, Mapping)]
+    if isinstance(params, Mapping):
+        rows.append(params)
+    if getattr(statement, "_values", None):
+        rows.append(statement.compile().params)
+    for row in rows:
+        check_row(table, row)

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from sqlalchemy import Connection, RowMapping, Select, Table, select
 
-from hezhang.store.limits import check_row
 from hezhang.store.registry import client_column_of
 from hezhang.store.scope import ClientScope
 from hezhang.store.sealing import check_sealed
@@ -39,7 +38,6 @@ class Repository:
         assert client_column is not None
         self.scope.check(values.get(client_column))
         check_sealed(table, values)
-        check_row(table, values)
         return values
 
     def _insert(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> list[UUID]:
@@ -53,7 +51,6 @@ class Repository:
         """Update one row of an allowed client; False when no such row is visible."""
         self.scope.check(client_id)
         check_sealed(table, values)
-        check_row(table, values)
         result = self.connection.execute(
             table.update().where(table.c.id == row_id, self.scope.where(table)).values(**values)
         )

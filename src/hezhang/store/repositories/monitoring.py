@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, RowMapping, func, insert, select
 
+from hezhang.store.locks import hold
 from hezhang.store.tables import alerts, audit_events
 from hezhang.store.tables.base import new_id, utcnow
 
@@ -17,6 +18,11 @@ class MonitoringRepository:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+
+    def hold_actor(self, actor: str, action: str) -> None:
+        """Serialize `actor`'s `action` until the transaction ends, so that counting recent events and adding one
+        cannot interleave with another transaction doing the same (a rate limit holds under concurrency)."""
+        hold(self.connection, f"rate:{action}", actor)
 
     def events_since(self, actor: str, action: str, since: datetime, outcome: str = "allowed") -> int:
         """How many `action` events `actor` (the audit label) has with `outcome` at or after `since`."""

@@ -24,7 +24,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 CIPHERS = ("aes-256-gcm", "sm4-gcm")
 AUDIT_KEEP_DAYS_DEFAULT = 1096
@@ -67,8 +66,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             "生产环境须设置 HEZHANG_DATABASE_URL（PostgreSQL）/ prod needs HEZHANG_DATABASE_URL (PostgreSQL)"
         )
-    if env == "prod" and urlsplit(database_url).username == "postgres":
-        raise SettingsError("生产环境不得以 postgres 超级用户连接 / prod must not connect as the postgres superuser")
     keep_days = _whole_number(env_vars, "HEZHANG_AUDIT_KEEP_DAYS", AUDIT_KEEP_DAYS_DEFAULT)
     if keep_days < AUDIT_KEEP_DAYS_MINIMUM:
         raise SettingsError(

@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import Engine
 
 from hezhang.audit.signer import KeyringSigner
-from hezhang.config import Settings, load_settings
+from hezhang.config import Settings, SettingsError, load_settings
 from hezhang.security.errors import KeyringError
 from hezhang.security.keyring import Keyring
 from hezhang.services.errors import UserError
@@ -19,6 +19,7 @@ from hezhang.store.engine import make_engine
 from hezhang.store.failures import explain, is_busy
 from hezhang.store.migrate import all_client_ids, holds_data, upgrade
 from hezhang.store.repositories.keys import ClientKeyRepository
+from hezhang.store.role_check import unsafe_role
 from hezhang.store.scope import ClientScope
 from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.uow import UnitOfWork
@@ -30,7 +31,20 @@ class Store:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.settings.database_url)
+        """The application's engine. In production, the connected role must be bound by row-level security: a
+        superuser, a role with BYPASSRLS, or one owning a table is refused before anything runs."""
+        engine = make_engine(self.settings.database_url)
+        if self.settings.env == "prod":
+            unsafe = unsafe_role(engine)
+            if unsafe:
+                engine.dispose()
+                raise SettingsError(
+                    "生产环境的数据库角色不受行级安全约束：" + "；".join(zh for zh, _ in unsafe) + "。请用应用角色 "
+                    "hezhang_app 连接 / in prod the database role must be bound by row-level security: "
+                    + "; ".join(en for _, en in unsafe)
+                    + ". Connect as the application role hezhang_app"
+                )
+        return engine
 
     @cached_property
     def keyring(self) -> Keyring:

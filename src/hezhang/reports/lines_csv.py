@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
+from hezhang.reports.csv_text import neutral_expr
 from hezhang.reports.decimal_text import fen_text
 
 BANK_COLUMNS = (
@@ -46,10 +47,12 @@ JOURNAL_COLUMNS = (
 
 
 def render_lines(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """The frame with amounts as decimal strings and the columns in the documented order."""
+    """The frame with amounts as decimal strings, text that a spreadsheet could run as a formula neutralized
+    (`reports.csv_text`), and the columns in the documented order."""
     columns = BANK_COLUMNS if kind == "bank" else JOURNAL_COLUMNS
     money = [c for c in ("amount", "balance") if c in columns]
-    return frame.with_columns([fen_text(c) for c in money]).select(list(columns))
+    texts = [c for c in columns if c not in money and frame.schema.get(c) == pl.String]
+    return frame.with_columns([fen_text(c) for c in money] + [neutral_expr(c) for c in texts]).select(list(columns))
 
 
 def write_lines_csv(frame: pl.DataFrame, kind: str, path: Path) -> None:

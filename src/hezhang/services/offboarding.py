@@ -34,6 +34,7 @@ from uuid import UUID
 from sqlalchemy import RowMapping, Table
 
 from hezhang.domain.money import format_fen
+from hezhang.reports.csv_text import neutral
 from hezhang.security.policy import Action
 from hezhang.services.context import Context
 from hezhang.services.door import door
@@ -138,7 +139,7 @@ def _csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutral(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -121,3 +121,25 @@ def test_a_frozen_client_is_not_exported(store: Store, admin: Context, tmp_path:
     with pytest.raises(ClientFrozenError, match="frozen"):
         export_client(store, li, client, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_export_writes_formula_like_text_as_text(store: Store, admin: Context, tmp_path: Path) -> None:
+    """A memo or counterparty that a spreadsheet would run (=, +, -, @) reaches the handover CSV neutralized."""
+    from datetime import date
+
+    from factories.month_files import Txn, bank_csv
+
+    client = create_client(store, admin, "公式公司")
+    wang = staff(store, Role.ACCOUNTANT, clients=[client])
+    li = staff(store, Role.SUPERVISOR, clients=[client])
+    account = add_bank_account(store, wang, client, ACCOUNT, ledger_code="100201")
+    statement = tmp_path / "formula.csv"
+    statement.write_bytes(bank_csv([Txn(date(2026, 10, 3), 100_00, "in", "@SUM(A1)", "=HYPERLINK(\"http://x\")"),
+                                    Txn(date(2026, 10, 4), 50_00, "out", "某公司", "-1+2")]))  # fmt: skip
+    assert import_file(store, wang, client, statement, "bank", bank_account_id=account).problems == ()
+    out = tmp_path / "handover"
+    export_client(store, li, client, out)
+    with (out / "lines" / "bank_lines.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["memo"] for r in rows] == ['\'=HYPERLINK("http://x")', "'-1+2"]
+    assert rows[0]["counterparty_name"] == "'@SUM(A1)"

@@ -325,7 +325,8 @@ def stored_aliases(uow: UnitOfWork, sealer: EnvelopeSealer, client_id: UUID) -> 
         if alias:
             found.name_aliases.setdefault(core, set()).add(alias)
         if a.payee_account:
-            found.payee_accounts[core] = a.payee_account
+            found.payee_accounts[core] = sealer.open(client_id, aliases_table.name, "payee_account", a.id,
+                                                     a.payee_account).decode()  # fmt: skip
     return found
 
 
@@ -346,9 +347,9 @@ def learn_alias(
     known = stored_aliases(uow, sealer, client_id)
     for alias in learned.aliases_of(core or "") - known.aliases_of(core or ""):
         alias_id = new_id()
-        sealed = seal_values(sealer, aliases_table, client_id, alias_id, {"core_name": core, "alias": alias})
-        uow.aliases.add(Alias(client_id=client_id, id=alias_id, payee_account=learned.payee_accounts.get(core or ""),
-                              confirmed_by=actor, **sealed))  # type: ignore[arg-type]  # fmt: skip
+        sealed = seal_values(sealer, aliases_table, client_id, alias_id, {
+            "core_name": core, "alias": alias, "payee_account": learned.payee_accounts.get(core or "")})  # fmt: skip
+        uow.aliases.add(Alias(client_id=client_id, id=alias_id, confirmed_by=actor, **sealed))  # type: ignore[arg-type]
 
 
 def advance(store: Store, ctx: Context, client_id: UUID, reconciliation_id: UUID, to: str) -> str:

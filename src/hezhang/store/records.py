@@ -105,7 +105,7 @@ class Alias:
     core_name_bi: bytes | None = None
     alias: bytes | None = None  # S2, sealed
     alias_bi: bytes | None = None
-    payee_account: str | None = None
+    payee_account: bytes | None = None  # S2, sealed
     confirmed_by: str | None = None
     id: UUID = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)

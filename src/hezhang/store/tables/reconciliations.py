@@ -126,7 +126,7 @@ aliases = Table(
     blind_index("core_name", domain="counterparty_name"),
     sealed("alias", mask="name"),
     blind_index("alias", domain="counterparty_name"),
-    col("payee_account", String(40), DataClass.S1),  # ledger account code of the other side
+    sealed("payee_account", mask="free_text"),  # the other side's ledger account (应付账款-王某某 names a person)
     user_ref("confirmed_by"),
     timestamp("created_at", nullable=False, now=True),
     info={CLIENT_COLUMN: "client_id"},

@@ -3,7 +3,7 @@ made from every import of their period, and statement gaps.
 
 - `bank_lines.fingerprint`, `ledger_lines.fingerprint`: the line's identity, an HMAC under the client's key
   (`hezhang.store.line_identity`); `statement_imports.duplicate_lines`, `journal_imports.duplicate_lines`.
-- `ledger_lines.account_name` is sealed (应收账款-王某某 names a person).
+- `ledger_lines.account_name` and `aliases.payee_account` are sealed (应收账款-王某某 names a person).
 - `statement_imports.gaps`: where the file's own balances disagree.
 - `reconciliations`: `version`, `superseded_by`, `carried_from`, the acknowledgement of gaps; one row per
   version (unique client, account, period, version); `statement_import_id` and `journal_import_id` give way to
@@ -53,7 +53,12 @@ def _sealer() -> Any:
 
 def upgrade() -> None:
     bind = op.get_bind()
-    lines = bind.execute(sa.text("SELECT (SELECT count(*) FROM bank_lines) + (SELECT count(*) FROM ledger_lines)"))
+    lines = bind.execute(
+        sa.text(
+            "SELECT (SELECT count(*) FROM bank_lines) + (SELECT count(*) FROM ledger_lines) "
+            "+ (SELECT count(*) FROM aliases WHERE payee_account IS NOT NULL)"
+        )
+    )
     sealer = _sealer()
     if lines.scalar_one() and sealer is None:
         raise RuntimeError(
@@ -67,9 +72,14 @@ def upgrade() -> None:
     op.add_column("bank_lines", sa.Column("fingerprint", sa.LargeBinary(), nullable=True))
     op.add_column("ledger_lines", sa.Column("fingerprint", sa.LargeBinary(), nullable=True))
     op.add_column("ledger_lines", sa.Column("account_name_sealed", sa.LargeBinary(), nullable=True))
+    op.add_column("aliases", sa.Column("payee_account_sealed", sa.LargeBinary(), nullable=True))
     if sealer is not None:
         _fingerprint_bank_lines(bind, sealer)
         _fingerprint_and_seal_ledger_lines(bind, sealer)
+        _seal_payee_accounts(bind, sealer)
+    with op.batch_alter_table("aliases") as batch:
+        batch.drop_column("payee_account")
+        batch.alter_column("payee_account_sealed", new_column_name="payee_account", existing_type=sa.LargeBinary())
     with op.batch_alter_table("bank_lines") as batch:
         batch.alter_column("fingerprint", existing_type=sa.LargeBinary(), nullable=False)
         batch.create_index(batch.f("ix_bank_lines_fingerprint"), ["fingerprint"])
@@ -195,6 +205,21 @@ def _fingerprint_and_seal_ledger_lines(bind: sa.Connection, sealer: Any) -> None
         fingerprint = sealer.blind(row["client_id"], LEDGER_DOMAIN, ledger_identity(line))
         bind.execute(_ledger.update().where(_ledger.c.id == row["id"])
                      .values(fingerprint=fingerprint, account_name_sealed=sealed))  # fmt: skip
+
+
+_aliases = sa.table(
+    "aliases",
+    sa.column("id", sa.Uuid()),
+    sa.column("client_id", sa.Uuid()),
+    sa.column("payee_account", sa.String()),
+    sa.column("payee_account_sealed", sa.LargeBinary()),
+)
+
+
+def _seal_payee_accounts(bind: sa.Connection, sealer: Any) -> None:
+    for row in bind.execute(sa.select(_aliases).where(_aliases.c.payee_account.is_not(None))).mappings().all():
+        sealed = sealer.seal(row["client_id"], "aliases", "payee_account", row["id"], row["payee_account"].encode())
+        bind.execute(_aliases.update().where(_aliases.c.id == row["id"]).values(payee_account_sealed=sealed))
 
 
 def _lines_of_old_reconciliation(bind: sa.Connection, rec: sa.RowMapping) -> None:

@@ -86,13 +86,34 @@ def current_on(connection: Connection) -> str | None:
 def _run(url: str, action: object, sealer: SealerFactory | None = None) -> None:
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            config.attributes["sealer"] = sealer
-            action(config)  # type: ignore[operator]
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # SQLite changes a table by copying it, dropping the old one and renaming the copy; with foreign keys
+                # on, the drop would delete (ON DELETE CASCADE) every row referring to it. The pragma only takes
+                # effect outside a transaction, so it is set on the driver's connection before the migration begins.
+                _sqlite_foreign_keys(connection, on=False)
+            try:
+                with connection.begin():
+                    config = alembic_config()
+                    config.attributes["connection"] = connection
+                    config.attributes["sealer"] = sealer
+                    action(config)  # type: ignore[operator]
+                    if sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise RuntimeError(f"migration left rows without the rows they refer to: {broken[:5]}")
+            finally:
+                if sqlite:
+                    _sqlite_foreign_keys(connection, on=True)
     finally:
         engine.dispose()
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def init(url: str | None = None) -> str:

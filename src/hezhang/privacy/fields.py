@@ -15,6 +15,8 @@ from typing import Final, TypeVar
 from hezhang.privacy.classes import DataClass
 from hezhang.privacy.masks import (
     mask_account,
+    mask_account_name,
+    mask_contra_accounts,
     mask_counterparty,
     mask_email,
     mask_free_text,
@@ -31,7 +33,8 @@ T = TypeVar("T")
 HIDDEN: Final = "******"
 
 #: The masks a column may name. "person_name", "name" and "file_name" are the names the store's tables use:
-#: a counterparty or alias name may be a company's or a person's, a file name is free text.
+#: a counterparty or alias name may be a company's or a person's, a file name is free text. "account_name" and
+#: "contra_accounts" hide the person in a journal account (应收账款-王某某 -> 应收账款-王**).
 MASKS: Final[Mapping[str, Mask]] = MappingProxyType(
     {
         "account": mask_account,
@@ -45,6 +48,8 @@ MASKS: Final[Mapping[str, Mask]] = MappingProxyType(
         "name": mask_counterparty,
         "free_text": mask_free_text,
         "file_name": mask_free_text,
+        "account_name": mask_account_name,
+        "contra_accounts": mask_contra_accounts,
     }
 )
 

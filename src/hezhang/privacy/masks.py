@@ -10,31 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from hezhang.privacy.names import KnownNames, find_names, looks_personal
 from hezhang.privacy.pii import FOLD, Finding, PiiKind, find_pii
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
-#: Two-character surnames (复姓); a name starting with one keeps both characters, unless it has only two.
-COMPOUND_SURNAMES: Final = frozenset(
-    _words(
-        "欧阳 太史 端木 上官 司马 东方 独孤 南宫 万俟 闻人 夏侯 诸葛 尉迟 公羊 赫连 澹台 皇甫 宗政 濮阳 公冶 太叔 申屠 "
-        "公孙 慕容 仲孙 钟离 长孙 宇文 司徒 鲜于 司空 闾丘 子车 亓官 司寇 巫马 公西 颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁 "
-        "拓跋 夹谷 轩辕 令狐 段干 百里 呼延 东郭 南门 羊舌 微生 梁丘 左丘 西门 第五 东里 单于 南荣"
-    )
-)
-
-#: Words that name an organisation wherever they stand in a counterparty name.
-ORGANISATION_WORDS: Final = _words(
-    "公司 有限 集团 中心 银行 支行 分行 合作社 联社 事务所 委员会 协会 商会 工作室 个体 经营部 门市 商店 商行 "
-    "超市 酒店 饭店 宾馆 餐厅 医院 学校 大学 学院 幼儿园 政府 财政 税务 国库 社保 公积金 基金 保险 证券 信托 "
-    "支付宝 财付通 微信 银联 网联 京东 美团 淘宝 拼多多 电力 供电 水务 燃气 物业 科技 贸易 实业 商贸 工程 咨询 "
-    "服务 管理 文化 传媒 餐饮 股份 控股 工厂 车间 办事处 街道 村委 居委"
-)
-#: Single characters that name an organisation when they end a name of three characters or more.
-ORGANISATION_SUFFIXES: Final = frozenset("局所店厂部院会社行库处站馆校园场队团坊室司厅署办")
+from hezhang.privacy.vocabulary import surnames
 
 _NAME_SEPARATORS: Final = frozenset(" ·•・.-")
 _MASKED_ACCOUNT_PREFIX: Final = "**** **** **** "
@@ -89,7 +67,7 @@ def mask_person_name(name: str | None) -> str | None:
     letters = [ch for ch in text if ch not in _NAME_SEPARATORS]
     if len(letters) <= 1:
         return "*" * len(text)
-    surname = 2 if len(letters) > 2 and text[:2] in COMPOUND_SURNAMES else 1
+    surname = 2 if len(letters) > 2 and text[:2] in surnames().compound else 1
     return text[:surname] + "".join(ch if ch in _NAME_SEPARATORS else "*" for ch in text[surname:])
 
 
@@ -102,23 +80,6 @@ def mask_email(address: str | None) -> str | None:
     if not at:
         return text[:1] + "***"
     return local[:1] + "***@" + domain
-
-
-def looks_personal(name: str) -> bool:
-    """Whether a counterparty name reads as a person's: 2-4 Chinese characters (or Chinese parts joined by "·",
-    as in "阿依古丽·买买提") with nothing that names an organisation."""
-    text = name.strip()
-    parts = text.split("·") if "·" in text else [text]
-    letters = "".join(parts)
-    if not all(parts) or not all(_is_cjk(ch) for ch in letters):
-        return False
-    if len(parts) == 1 and not 2 <= len(letters) <= 4:
-        return False
-    if len(parts) > 1 and len(letters) > 16:
-        return False
-    if any(word in text for word in ORGANISATION_WORDS):
-        return False
-    return not (len(letters) >= 3 and text[-1] in ORGANISATION_SUFFIXES)
 
 
 def mask_counterparty(name: str | None) -> str | None:
@@ -139,17 +100,43 @@ _FREE_TEXT_MASKS: Final[dict[PiiKind, Callable[[str | None], str | None]]] = {
 _MAX_PASSES: Final = 8
 
 
-def mask_free_text(text: str | None) -> str | None:
-    """Mask every ID, card, mobile, USCC number and e-mail address inside ``text`` (see ``pii.find_pii``),
-    each with its own mask; everything else, amounts and dates included, stays as it is."""
+def mask_free_text(text: str | None, known: KnownNames | None = None) -> str | None:
+    """Mask every personal name inside ``text`` with the name mask (代付王小明工资 -> 代付王**工资; see
+    ``names.find_names``, which also finds every name of ``known``), then every ID, card, mobile, USCC number and
+    e-mail address (see ``pii.find_pii``), each with its own mask; everything else, amounts and dates included,
+    stays as it is."""
     if not text:
         return text
+    text = _mask_names(text, known)
     for _ in range(_MAX_PASSES):
         findings = find_pii(text)
         if not findings:
             break
         text = _replace(text, findings)
     return text
+
+
+def _mask_names(text: str, known: KnownNames | None) -> str:
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in find_names(text, known):
+        pieces += [text[cursor:start], mask_person_name(text[start:end]) or ""]
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def mask_account_name(name: str | None, known: KnownNames | None = None) -> str | None:
+    """A journal account name with the person in it masked: "应收账款-王某某" -> "应收账款-王**".
+
+    The separators of sub-accounts (- — / _ : brackets, spaces) stand where a name starts and ends, so the free-text
+    mask finds the person after them; "其他应收款-备用金王小明" and "应收账款王某某" are read as memos are."""
+    return mask_free_text(name, known)
+
+
+def mask_contra_accounts(names: str | None, known: KnownNames | None = None) -> str | None:
+    """Contra accounts ("应收账款-王某某;银行存款") masked as account names; ";" ends a name as a separator does."""
+    return mask_free_text(names, known)
 
 
 def _replace(text: str, findings: list[Finding]) -> str:
@@ -161,7 +148,3 @@ def _replace(text: str, findings: list[Finding]) -> str:
         cursor = finding.end
     pieces.append(text[cursor:])
     return "".join(pieces)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0002ebef"

@@ -19,7 +19,14 @@ from hezhang.privacy.fields import (
     personal,
     secret,
 )
-from hezhang.privacy.masks import mask_account, mask_counterparty, mask_free_text, mask_person_name
+from hezhang.privacy.masks import (
+    mask_account,
+    mask_account_name,
+    mask_contra_accounts,
+    mask_counterparty,
+    mask_free_text,
+    mask_person_name,
+)
 
 SPECS = {
     "id": internal(),
@@ -44,6 +51,8 @@ SPECS = {
         ("person_name", mask_person_name),  # the names the store's tables use
         ("name", mask_counterparty),
         ("file_name", mask_free_text),
+        ("account_name", mask_account_name),
+        ("contra_accounts", mask_contra_accounts),
     ],
 )
 def test_mask_for_names_the_masks(name: str, mask: object) -> None:
@@ -53,7 +62,7 @@ def test_mask_for_names_the_masks(name: str, mask: object) -> None:
 def test_every_named_mask_exists_and_none_shows_as_is() -> None:
     assert {"account", "person", "counterparty", "free_text", "id_number", "mobile", "email", "uscc"} <= set(MASKS)
     assert mask_for(None)("张三") == "张三"
-    assert mask_for("file_name")("张三13812345678对账单.xlsx") == "张三138****5678对账单.xlsx"
+    assert mask_for("file_name")("张三13812345678对账单.xlsx") == "张*138****5678对账单.xlsx"
     with pytest.raises(ValueError, match="unknown mask"):
         mask_for("phone")
 

@@ -199,7 +199,7 @@ def test_masks_every_kind_with_its_own_mask() -> None:
         "邮箱zhang@example.com，金额1,234.56，日期2026-10-01"
     )
     assert mask_free_text(text) == (
-        f"张三 身份证4{'*' * 16}X，卡号**** **** **** {CARD19[-4:]}，手机138****5678，代码9{'*' * 16}{USCC[-1]}，"
+        f"张* 身份证4{'*' * 16}X，卡号**** **** **** {CARD19[-4:]}，手机138****5678，代码9{'*' * 16}{USCC[-1]}，"
         "邮箱z***@example.com，金额1,234.56，日期2026-10-01"
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from hezhang.matching import MatchResult
 from hezhang.privacy.masks import mask_counterparty, mask_free_text
+from hezhang.privacy.names import KnownNames, looks_personal
 from hezhang.reconciliation import BalanceReconciliation
 from hezhang.reports.reconciliation_json import KINDS
 
@@ -23,10 +24,16 @@ def outstanding_rows(statement: BalanceReconciliation) -> list[dict[str, Any]]:
     return [asdict(item) for item in statement.items]
 
 
+def _people(counterparties: list[str | None]) -> KnownNames:
+    """The items' counterparties that are people: their names are hidden wherever a memo repeats them."""
+    return KnownNames(name for name in counterparties if name and looks_personal(name))
+
+
 def masked_statement(statement: BalanceReconciliation) -> BalanceReconciliation:
     """The statement as it may leave the service: memos and counterparties of its items masked."""
+    known = _people([item.counterparty for item in statement.items])
     items = tuple(
-        replace(item, memo=mask_free_text(item.memo), counterparty=mask_counterparty(item.counterparty))
+        replace(item, memo=mask_free_text(item.memo, known), counterparty=mask_counterparty(item.counterparty))
         for item in statement.items
     )
     return replace(statement, items=items)

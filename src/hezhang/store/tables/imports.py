@@ -122,8 +122,8 @@ ledger_lines = Table(
     col("voucher_no", String(40), DataClass.S1),
     col("entry_no", BigInteger(), DataClass.S1),
     col("account_code", String(40), DataClass.S1, index=True),
-    sealed("account_name", mask="free_text"),  # 应收账款-王某某: an auxiliary account may name a person
-    sealed("contra_accounts"),
+    sealed("account_name", mask="account_name"),  # 应收账款-王某某: an auxiliary account may name a person
+    sealed("contra_accounts", mask="contra_accounts"),
     col("settlement_no", String(64), DataClass.S1),
     sealed("preparer", mask="person_name"),  # a person's name as written in the journal
     *retention_columns(),

@@ -87,9 +87,9 @@ def restore(
     if not archive.is_file():
         raise FileNotFoundError(2, "not found", str(archive))
     if into is None:  # the configured store, empty: nobody can sign in to it; the keyring holder restores
-        import getpass
+        from hezhang.cli.session import os_identity
 
-        result = restore_backup(open_store(), archive, None, operator=getpass.getuser())
+        result = restore_backup(open_store(), archive, None, operator=os_identity())
     else:
         result = restore_backup(open_store(), archive, into, ctx=current_context())
     s = result.sample

@@ -3,13 +3,12 @@
 The token lives in the file `session` in the data folder, readable by its owner only (0600); `HEZHANG_SESSION`
 in the environment overrides the file (scripts, CI). hezhang's store keeps only the token's hash. Commands call
 `current_context()`: it checks the session (idle and absolute timeouts, a disabled user) and returns the context
-with the source "cli:<os user>@<host>".
+with the source "cli:uid:<os user id>@<host>".
 """
 
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import socket
 from pathlib import Path
@@ -27,13 +26,17 @@ class NotSignedInError(UserError):
     """No session: sign in first."""
 
 
+def os_identity() -> str:
+    """Who runs this process, as the operating system knows them: "uid:<real user id>@<host>".
+
+    Never from the environment: anyone sets LOGNAME or USER to what they like, and a source they choose would
+    slip the per-address lockout and forge the source in the audit trail."""
+    return f"uid:{os.getuid()}@{socket.gethostname()}"
+
+
 def cli_source() -> str:
-    """Where CLI requests come from: "cli:<os user>@<host>"."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = str(os.getuid())
-    return f"cli:{user}@{socket.gethostname()}"
+    """Where CLI requests come from: "cli:uid:<os user id>@<host>"."""
+    return f"cli:{os_identity()}"
 
 
 def session_path(store: Store) -> Path:

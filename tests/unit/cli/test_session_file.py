@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import stat
 from pathlib import Path
 
@@ -53,3 +55,16 @@ def test_nobody_signed_in_is_a_clear_error(store: Store) -> None:
 def test_the_source_names_the_os_user_and_host() -> None:
     source = cli_source()
     assert source.startswith("cli:") and "@" in source
+
+
+def test_the_source_is_the_os_user_id_and_host_whatever_the_environment_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anyone can set LOGNAME or USER: a source taken from them would slip the per-address lockout and forge the
+    audit trail's source. The source comes from the process's real user id and the host name."""
+    expected = f"cli:uid:{os.getuid()}@{socket.gethostname()}"
+    assert cli_source() == expected
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "boss.admin")
+    assert cli_source() == expected
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(variable)
+    assert cli_source() == expected

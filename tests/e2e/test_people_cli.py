@@ -7,10 +7,16 @@ import stat
 from pathlib import Path
 
 import pyotp
+import pytest
 from typer.testing import CliRunner
 
+from factories.cli_store import cli_store
 from factories.enrollment import totp_secret
+from factories.people import session_token, staff
 from hezhang.cli.app import app
+from hezhang.cli.session import save_token
+from hezhang.security.policy import Role
+from hezhang.services.sign_in import SessionEndedError, resume
 
 runner = CliRunner()
 PASSWORD = "correct horse battery staple 7"
@@ -66,3 +72,29 @@ def test_init_without_an_admin_says_how_to_make_the_first_one(tmp_path: Path) ->
     env = {"HEZHANG_DATA_DIR": str(tmp_path / "data"), "HEZHANG_DATABASE_URL": "", "HEZHANG_SESSION": ""}
     done = runner.invoke(app, ["init"], env=env)
     assert done.exit_code == 0 and "init --admin" in done.output, done.output
+
+
+def test_logout_ends_the_session_it_was_given_and_leaves_another_users_file(tmp_path: Path) -> None:
+    """`HEZHANG_SESSION` names one user's session while the session file holds another's: logout ends the session
+    it was given and leaves the file (and its session) alone; the file goes only with its own session."""
+    store, env = cli_store(tmp_path)
+    wang, li = staff(store, Role.ACCOUNTANT), staff(store, Role.SUPERVISOR)
+    wang_token, li_token = session_token(store, wang), session_token(store, li)
+    path = save_token(store, wang_token)  # wang signed in on this machine
+
+    done = runner.invoke(app, ["logout"], env={**env, "HEZHANG_SESSION": li_token})  # li, from a script
+    assert done.exit_code == 0 and "已退出" in done.output, done.output
+    assert path.read_text(encoding="ascii") == wang_token
+    assert resume(store, wang_token, "test").user_id == wang.user_id
+    with pytest.raises(SessionEndedError):
+        resume(store, li_token, "test")
+
+    done = runner.invoke(app, ["logout"], env={**env, "HEZHANG_SESSION": wang_token})  # the file's own session
+    assert done.exit_code == 0 and not path.exists(), done.output
+    with pytest.raises(SessionEndedError):
+        resume(store, wang_token, "test")
+
+    zhao = staff(store, Role.ACCOUNTANT)
+    save_token(store, session_token(store, zhao))
+    done = runner.invoke(app, ["logout"], env=env)  # no variable: the file's session ends and the file goes
+    assert done.exit_code == 0 and "已退出" in done.output and not path.exists(), done.output

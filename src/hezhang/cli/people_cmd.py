@@ -234,14 +234,16 @@ def login(
 
 @guarded
 def logout() -> None:
-    """退出登录 / Sign out (ends the session)."""
+    """退出登录：结束当前会话（HEZHANG_SESSION 优先于会话文件）/ Sign out: end this session (HEZHANG_SESSION before
+    the session file); the file is removed only when it holds that same session."""
     from hezhang.services.sign_in import sign_out
     from hezhang.services.store_access import open_store
 
     store = open_store()
     token = read_token(store)
     ended = sign_out(store, token) if token else False
-    forget_token(store)
+    if token:
+        forget_token(store, token)
     console.print("已退出 / signed out" if ended else "没有有效会话 / no live session")
 
 

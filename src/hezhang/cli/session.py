@@ -60,20 +60,35 @@ def save_token(store: Store, token: str) -> Path:
     return path
 
 
+def _held(path: Path) -> str:
+    """The token in a session file (a damaged file reads as a token no session has: refused, then removed)."""
+    return path.read_text(encoding="ascii", errors="replace").strip()
+
+
 def read_token(store: Store) -> str | None:
     """`HEZHANG_SESSION`, else the session file's token, else None."""
     token = os.environ.get(ENV_SESSION, "").strip()
     if token:
         return token
     try:
-        return session_path(store).read_text(encoding="ascii").strip() or None
+        return _held(session_path(store)) or None
     except FileNotFoundError:
         return None
 
 
-def forget_token(store: Store) -> None:
+def forget_token(store: Store, token: str) -> bool:
+    """Remove the session file, only when it holds `token`: a token from `HEZHANG_SESSION` may be another user's
+    session than the file's, and ending it must not sign the file's owner out. True when the file went."""
+    path = session_path(store)
+    try:
+        held = _held(path)
+    except FileNotFoundError:
+        return False
+    if held != token.strip():
+        return False
     with contextlib.suppress(FileNotFoundError):
-        session_path(store).unlink()
+        path.unlink()
+    return True
 
 
 def current_context(store: Store | None = None) -> Context:
@@ -85,6 +100,5 @@ def current_context(store: Store | None = None) -> Context:
     try:
         return resume(store, token, cli_source())
     except SessionEndedError as ended:
-        if not os.environ.get(ENV_SESSION):
-            forget_token(store)
+        forget_token(store, token)
         raise NotSignedInError(f"{ended}；请重新登录 hezhang login / sign in again: hezhang login NAME") from None

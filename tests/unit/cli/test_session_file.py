@@ -36,8 +36,10 @@ def test_the_token_file_is_the_owners_only_and_replaced_whole(store: Store) -> N
     save_token(store, "second-token")
     assert read_token(store) == "second-token"
     assert [p.name for p in path.parent.iterdir()] == ["session"]  # no temporary file left behind
-    forget_token(store)
-    forget_token(store)  # twice is fine
+    assert not forget_token(store, "first-token")  # not the file's session: the file stays
+    assert read_token(store) == "second-token"
+    assert forget_token(store, "second-token")
+    assert not forget_token(store, "second-token")  # twice is fine
     assert read_token(store) is None
 
 

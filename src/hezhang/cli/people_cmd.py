@@ -9,10 +9,10 @@ from uuid import UUID
 
 import typer
 
-from hezhang.cli.console import console
+from hezhang.cli import params
+from hezhang.cli.console import console, yellow
 from hezhang.cli.errors import guarded
 from hezhang.cli.session import cli_source, current_context, forget_token, read_token, save_token
-from hezhang.services.errors import UserError
 
 if TYPE_CHECKING:
     from hezhang.services.people import Enrollment
@@ -20,19 +20,8 @@ if TYPE_CHECKING:
 user_app = typer.Typer(help="人员、分派与登记 / people, assignments and registers", no_args_is_help=True)
 department_app = typer.Typer(help="部门 / departments", no_args_is_help=True)
 
-
-def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{option} 须为日期 YYYY-MM-DD / {option} must be a date YYYY-MM-DD: {text!r}") from None
-
-
-def _client(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise UserError(f"客户 id 格式不正确 / not a client id: {text!r}") from None
+Name = Annotated[str, typer.Argument(help="登录名 / login name")]
+ClientArg = Annotated[UUID, typer.Argument(help="客户 id / client id", parser=params.client_id)]
 
 
 def new_password() -> str:
@@ -42,7 +31,7 @@ def new_password() -> str:
 
 def print_enrollment(enrollment: Enrollment) -> None:
     """Show the second factor once: the TOTP secret, its otpauth:// URI and the recovery codes."""
-    console.print("[yellow]以下内容只显示这一次，请立即保存 / shown once only: keep it now[/yellow]")
+    console.print(yellow("以下内容只显示这一次，请立即保存 / shown once only: keep it now"))
     console.print(f"TOTP 密钥 / secret: {enrollment.secret}")
     console.print(f"otpauth URI（可生成二维码 / for a QR code）: {enrollment.uri}")
     console.print("恢复码（每个只能用一次）/ recovery codes (each works once):")
@@ -61,7 +50,10 @@ def user_add(
         ),
     ],
     department: Annotated[str | None, typer.Option("--department", help="部门 / department")] = None,
-    client: Annotated[str | None, typer.Option("--client", help="客户人员所属客户 id / a client user's client")] = None,
+    client: Annotated[
+        UUID | None,
+        typer.Option("--client", help="客户人员所属客户 id / a client user's client", parser=params.client_id),
+    ] = None,
     display_name: Annotated[str | None, typer.Option("--display-name", help="姓名 / display name")] = None,
 ) -> None:
     """新增用户（密码输入两次；TOTP 密钥与恢复码只显示一次）/ Add a user (the second factor is shown once)."""
@@ -70,7 +62,7 @@ def user_add(
 
     store = open_store()
     ctx = current_context(store)
-    client_id = _client(client) if client else None
+    client_id = client
     check_new_user(name, role, client_id, department)  # before the password is asked for
     user_id, enrollment = add_user(store, ctx, name, role, display_name=display_name, department=department,
                                    client_id=client_id, password=new_password())  # fmt: skip
@@ -93,10 +85,13 @@ def user_disable(name: Annotated[str, typer.Argument(help="登录名 / login nam
 @user_app.command("assign")
 @guarded
 def user_assign(
-    name: Annotated[str, typer.Argument(help="登录名 / login name")],
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
-    until: Annotated[str, typer.Option("--until", help="结束日期（含）/ last day, YYYY-MM-DD")],
-    start: Annotated[str | None, typer.Option("--from", help="开始日期，默认今天 / first day (default today)")] = None,
+    name: Name,
+    client: ClientArg,
+    until: Annotated[date, typer.Option("--until", help="结束日期（含）/ last day, YYYY-MM-DD", parser=params.day)],
+    start: Annotated[
+        date | None,
+        typer.Option("--from", help="开始日期，默认今天 / first day (default today)", parser=params.day),
+    ] = None,
 ) -> None:
     """把员工分派到客户（须有结束日期）/ Assign a staff member to a client (an end date is required)."""
     from hezhang.services.people import assign
@@ -104,23 +99,23 @@ def user_assign(
 
     store = open_store()
     ctx = current_context(store)
-    starts_on = _date(start, "--from") if start else ctx.today()
-    assignment_id = assign(store, ctx, name, _client(client), starts_on, _date(until, "--until"))
+    starts_on = start or ctx.today()
+    assignment_id = assign(store, ctx, name, client, starts_on, until)
     console.print(f"已分派 / assigned: {name} → {client}，{starts_on} – {until} ({assignment_id})")
 
 
 @user_app.command("unassign")
 @guarded
 def user_unassign(
-    name: Annotated[str, typer.Argument(help="登录名 / login name")],
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
+    name: Name,
+    client: ClientArg,
 ) -> None:
     """立即结束员工对客户的分派 / End a staff member's assignment to a client now."""
     from hezhang.services.people import end_assignment
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    ended = end_assignment(store, current_context(store), name, _client(client))
+    ended = end_assignment(store, current_context(store), name, client)
     console.print(f"已结束分派 / assignments ended: {ended}")
 
 
@@ -129,16 +124,15 @@ def user_unassign(
 def user_agreement(
     name: Annotated[str, typer.Argument(help="登录名 / login name")],
     version: Annotated[str, typer.Option("--version", help="协议版本 / agreement version")],
-    signed: Annotated[str, typer.Option("--signed", help="签署日期 / signed on, YYYY-MM-DD")],
-    expires: Annotated[str, typer.Option("--expires", help="到期日期 / expires on, YYYY-MM-DD")],
+    signed: Annotated[date, typer.Option("--signed", help="签署日期 / signed on, YYYY-MM-DD", parser=params.day)],
+    expires: Annotated[date, typer.Option("--expires", help="到期日期 / expires on, YYYY-MM-DD", parser=params.day)],
 ) -> None:
     """登记保密协议 / Record a signed confidentiality agreement."""
     from hezhang.services.people import record_agreement
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    record_agreement(store, current_context(store), name, version, _date(signed, "--signed"),
-                     _date(expires, "--expires"))  # fmt: skip
+    record_agreement(store, current_context(store), name, version, signed, expires)
     console.print(f"已登记保密协议 / agreement recorded: {name} {version}，{signed} – {expires}")
 
 
@@ -147,8 +141,8 @@ def user_agreement(
 def user_training(
     name: Annotated[str, typer.Argument(help="登录名 / login name")],
     course: Annotated[str, typer.Option("--course", help="课程 / course")],
-    completed: Annotated[str, typer.Option("--date", help="完成日期 / completed on, YYYY-MM-DD")],
-    score: Annotated[int, typer.Option("--score", help="分数 0–100 / score")],
+    completed: Annotated[date, typer.Option("--date", help="完成日期 / completed on, YYYY-MM-DD", parser=params.day)],
+    score: Annotated[int, typer.Option("--score", help="分数 0–100 / score", parser=params.score)],
     failed: Annotated[bool, typer.Option("--failed", help="未通过 / not passed")] = False,
 ) -> None:
     """登记隐私保护培训 / Record a privacy training."""
@@ -156,7 +150,7 @@ def user_training(
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    record_training(store, current_context(store), name, course, _date(completed, "--date"), score, not failed)
+    record_training(store, current_context(store), name, course, completed, score, not failed)
     console.print(f"已登记培训 / training recorded: {name} {course} {completed}（{'未通过' if failed else '通过'}）")
 
 

@@ -2,7 +2,8 @@
 confidentiality agreements and privacy training (the facts the policy decides on).
 
 Each function goes through the door (`services.door`): user management is `Action.USER_MANAGE` (firm admin),
-the registers `Action.REGISTER_RECORD` (firm admin, security officer), the list `Action.USER_LIST`. The first
+the registers `Action.REGISTER_RECORD` (firm admin, security officer), the list `Action.USER_LIST`, one's own
+record `Action.SELF_READ`. The first
 firm admin is made by `bootstrap_admin`, only while no user exists.
 
 A new user gets a TOTP secret and recovery codes, shown once (`Enrollment`); enrolment completes at their first
@@ -324,9 +325,11 @@ def list_users(store: Store, ctx: Context) -> list[UserView]:
 
 
 def whoami(store: Store, ctx: Context) -> UserView:
-    """The signed-in user's own record. Not client data and not someone else's: read without the door."""
-    with store.work([]) as (uow, _):
-        found = uow.people.user(ctx.user_id)
+    """The signed-in user's own record, read through the door like any other read (`Action.SELF_READ`)."""
+    with door(store, ctx, Action.SELF_READ, resource=f"users:{ctx.user_id}") as passage:
+        people = passage.uow.people
+        found = people.user(ctx.user_id)
         if found is None:
             raise PeopleInputError(f"没有这个用户 / no such user: {ctx.user_id}")
-        return _view(uow.people, found, ctx.today(), uow.people.department_names())
+        passage.touched(f"users:{found.id}", "S0", "S1", detail="own record read")
+        return _view(people, found, ctx.today(), people.department_names())

@@ -13,7 +13,8 @@ one; the person is told the same thing for every wrong credential, and the audit
 A successful sign-in with a password hashed under older argon2 parameters stores a fresh hash. A disabled user
 cannot sign in, and disabling a user ends their sessions at once.
 
-Every attempt writes an audit event (action "login", outcome allowed or denied, the reason). An unknown name is
+Every attempt writes an audit event (action "login", outcome allowed or denied, the reason), and so does every
+session token refused on use (action "session", see `resume`). An unknown name is
 recorded as "(unknown user)", never as typed: a password typed into the name box must not land in the
 permanent trail (the lockout counter of a name is keyed by a hash of it for the same reason).
 
@@ -46,7 +47,7 @@ from hezhang.store.uow import UnitOfWork
 
 __all__ = ["UNKNOWN_USER", "SessionEndedError", "SignInError", "SignedIn", "resume", "sign_in", "sign_out"]
 
-LOGIN, LOGOUT = "login", "logout"
+LOGIN, LOGOUT, SESSION = "login", "logout", "session"
 UNKNOWN_USER: Final = "(unknown user)"
 _SOURCE_LIMIT = 200
 
@@ -207,22 +208,32 @@ def _record(store: Store, user: User | None, source: str, outcome: str, reason: 
 
 def resume(store: Store, token: str, source: str, now: datetime | None = None) -> Context:
     """The context of a live session: checks the token, the user, the idle and absolute timeouts, and records the
-    use. A session refused for its age, idleness or a disabled user is ended. Raises `SessionEndedError`."""
+    use. A session refused for its age, idleness or a disabled user is ended. Raises `SessionEndedError`.
+
+    Every refused token is an audit event (action "session", outcome denied, from `source`): "unknown_session" for a
+    token no session has (forged, or from another store), else the session's user and why ("ended",
+    "expired_idle", "expired_absolute", "disabled"), written in the transaction that ends the session."""
     at = now or utc_now()
-    validation = None
+    source = source[:_SOURCE_LIMIT]
     with store.work([]) as (uow, _):
         found = uow.logins.session(hash_token(token))
+        user, validation = None, None
         if found is not None:
             session = found[0]
             user = uow.people.user(UUID(session.user_id))
             validation = validate(session, token, at, user_active=user is not None and user.active)
             if validation.session != session:
                 uow.logins.save_session(validation.session)
+        if validation is None or not validation.ok:
+            reason = "unknown_session" if validation is None else validation.code
+            uow.audit.record(at=at, actor=_label(user), source=source, action=SESSION, client=None,
+                             resource="" if user is None else f"users:{user.id}", data_classes=("S0",),
+                             outcome="denied", reason=reason, request_id=uuid4().hex)  # fmt: skip
     if validation is None:
         raise SessionEndedError("会话凭证无效，请重新登录 / the session token is not valid: sign in again")
     if not validation.ok:
         raise SessionEndedError(f"{validation.reason_zh} / {validation.reason_en}")
-    return Context(user_id=UUID(validation.session.user_id), source=source[:_SOURCE_LIMIT])
+    return Context(user_id=UUID(validation.session.user_id), source=source)
 
 
 def sign_out(store: Store, token: str, now: datetime | None = None) -> bool:

@@ -8,7 +8,7 @@ Then the trail is verified: every event chained, every checkpoint signed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -16,7 +16,7 @@ from uuid import UUID
 import pyotp
 import pytest
 
-from factories.people import client_user, staff, user_name
+from factories.people import client_user, session_token, staff, user_name
 from hezhang.audit.event import AuditEvent
 from hezhang.domain.money import format_fen
 from hezhang.domain.period import Period
@@ -24,6 +24,7 @@ from hezhang.samples.bank_exports import render_standard_csv
 from hezhang.samples.client_month import generate_client_month
 from hezhang.samples.statements import generate_bank_lines
 from hezhang.security.policy import Role
+from hezhang.security.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
 from hezhang.services import (
     alerts,
     audit_trail,
@@ -40,7 +41,7 @@ from hezhang.services import (
     sign_in,
     stored_reconciliation,
 )
-from hezhang.services.context import Context
+from hezhang.services.context import Context, utc_now
 from hezhang.services.door import AccessDeniedError
 from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
@@ -355,3 +356,34 @@ def test_the_remaining_services_write_exactly_their_events(store: Store, month: 
     trail.step([("audit.verify", "denied", None)], lambda: audit_trail.verify_trail(store, admin),
                raises=AccessDeniedError)  # fmt: skip
     assert audit_trail.verify_trail(store, officer).ok
+
+
+def test_reading_oneself_and_every_refused_session_token_write_exactly_their_events(store: Store) -> None:
+    """`whoami` is an audited read; a forged, ended or timed-out session token is a denied "session" event with the
+    reason and the source it was presented from."""
+    trail = Trail(store)
+    clerk = staff(store, Role.ACCOUNTANT)
+    name = user_name(store, clerk)
+    trail.step([("self.read", "allowed", None)], lambda: people.whoami(store, clerk))
+    assert trail.last[0].resource == f"users:{clerk.user_id}" and trail.last[0].actor.startswith(name)
+
+    def refused(token: str, at: datetime | None = None) -> Callable[[], Any]:
+        return lambda: sign_in.resume(store, token, "cli:uid:1000@desk-7", now=at)
+
+    trail.step([("session", "denied", None)], refused("forged-or-from-elsewhere"), raises=sign_in.SessionEndedError)
+    event = trail.last[0]
+    assert (event.actor, event.reason, event.source) == (sign_in.UNKNOWN_USER, "unknown_session", "cli:uid:1000@desk-7")
+    token = session_token(store, clerk)
+    idle = utc_now() + IDLE_TIMEOUT
+    trail.step([("session", "denied", None)], refused(token, idle), raises=sign_in.SessionEndedError)
+    assert trail.last[0].reason == "expired_idle" and trail.last[0].actor.startswith(name)
+    trail.step([("session", "denied", None)], refused(token, idle), raises=sign_in.SessionEndedError)
+    assert trail.last[0].reason == "ended"  # ended for good when it timed out
+    token = session_token(store, clerk)
+    trail.step([("logout", "allowed", None)], lambda: sign_in.sign_out(store, token))
+    trail.step([("session", "denied", None)], refused(token), raises=sign_in.SessionEndedError)
+    assert trail.last[0].reason == "ended" and trail.last[0].source == "cli:uid:1000@desk-7"
+    old = session_token(store, clerk)
+    trail.step([("session", "denied", None)], refused(old, utc_now() + ABSOLUTE_TIMEOUT),
+               raises=sign_in.SessionEndedError)  # fmt: skip
+    assert trail.last[0].reason == "expired_absolute"

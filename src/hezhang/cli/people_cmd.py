@@ -1,5 +1,6 @@
-"""Commands on people and sessions: user add/disable/assign/agreement/training/list/department/reset-password,
-login, logout, whoami."""
+"""Commands on people and sessions: user add/disable/assign/agreement/training/list/department/reset-password/
+reset-mfa, login, logout, whoami. A firm admin adding or resetting someone is shown an activation code, never their
+password or second factor (the person runs `hezhang activate`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from uuid import UUID
 import typer
 
 from hezhang.cli import params
-from hezhang.cli.console import console, yellow
+from hezhang.cli.activate_cmd import finish_activation, print_activation_code, print_authenticator, print_recovery_codes
+from hezhang.cli.console import console
 from hezhang.cli.errors import guarded
 from hezhang.cli.session import cli_source, current_context, forget_token, read_token, save_token
 
@@ -30,13 +32,10 @@ def new_password() -> str:
 
 
 def print_enrollment(enrollment: Enrollment) -> None:
-    """Show the second factor once: the TOTP secret, its otpauth:// URI and the recovery codes."""
-    console.print(yellow("以下内容只显示这一次，请立即保存 / shown once only: keep it now"))
-    console.print(f"TOTP 密钥 / secret: {enrollment.secret}")
-    console.print(f"otpauth URI（可生成二维码 / for a QR code）: {enrollment.uri}")
-    console.print("恢复码（每个只能用一次）/ recovery codes (each works once):")
-    for code in enrollment.recovery_codes:
-        console.print(f"  {code}")
+    """Show one's own new second factor once (the first admin at `init`): the TOTP secret, its otpauth:// URI and
+    the recovery codes."""
+    print_authenticator(enrollment)
+    print_recovery_codes(enrollment.recovery_codes)
 
 
 @user_app.command("add")
@@ -56,18 +55,16 @@ def user_add(
     ] = None,
     display_name: Annotated[str | None, typer.Option("--display-name", help="姓名 / display name")] = None,
 ) -> None:
-    """新增用户（密码输入两次；TOTP 密钥与恢复码只显示一次）/ Add a user (the second factor is shown once)."""
-    from hezhang.services.people import add_user, check_new_user
+    """新增用户，给出一次性激活码：本人用它设置密码并绑定验证器 / Add a user and get a one-time activation code with
+    which they choose their own password and enrol their own authenticator."""
+    from hezhang.services.people import add_user
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    ctx = current_context(store)
-    client_id = client
-    check_new_user(name, role, client_id, department)  # before the password is asked for
-    user_id, enrollment = add_user(store, ctx, name, role, display_name=display_name, department=department,
-                                   client_id=client_id, password=new_password())  # fmt: skip
+    user_id, given = add_user(store, current_context(store), name, role, display_name=display_name,
+                              department=department, client_id=client)  # fmt: skip
     console.print(f"已新增用户 / user added: {name} ({user_id})")
-    print_enrollment(enrollment)
+    print_activation_code(given)
 
 
 @user_app.command("disable")
@@ -192,15 +189,30 @@ def department_add(name: Annotated[str, typer.Argument(help="部门名称 / depa
 
 @user_app.command("reset-password")
 @guarded
-def user_reset_password(name: Annotated[str, typer.Argument(help="登录名 / login name")]) -> None:
-    """重设密码（不影响双因素认证，会话全部结束）/ Reset a password (the second factor stays; sessions end)."""
+def user_reset_password(name: Name) -> None:
+    """重设密码：旧密码失效、会话全部结束，本人用激活码设置新密码（仍须验证码）/ Reset a password: the old one stops
+    working and the sessions end; the person sets a new one with an activation code (the second factor stays)."""
     from hezhang.services.people import reset_password
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    ctx = current_context(store)
-    reset_password(store, ctx, name, new_password())
-    console.print(f"已重设密码 / password reset: {name}；下次登录仍需验证码 / the next sign-in still needs a code")
+    given = reset_password(store, current_context(store), name)
+    console.print(f"已重设密码 / password reset: {name}；会话已结束 / sessions ended")
+    print_activation_code(given)
+
+
+@user_app.command("reset-mfa")
+@guarded
+def user_reset_mfa(name: Name) -> None:
+    """重设双因素（验证器丢失）：会话全部结束，本人用激活码绑定新的验证器 / Reset the second factor of someone who lost
+    their authenticator: the sessions end; the person enrols a new one with an activation code."""
+    from hezhang.services.people import reset_second_factor
+    from hezhang.services.store_access import open_store
+
+    store = open_store()
+    given = reset_second_factor(store, current_context(store), name)
+    console.print(f"已重设双因素 / second factor reset: {name}；会话已结束 / sessions ended")
+    print_activation_code(given)
 
 
 @guarded
@@ -210,12 +222,20 @@ def login(
         bool, typer.Option("--recovery-code", help="用恢复码代替验证码 / use a recovery code instead of a TOTP code")
     ] = False,
 ) -> None:
-    """登录（密码 + 动态验证码或恢复码）/ Sign in with a password and a TOTP code or a recovery code."""
+    """登录（密码 + 动态验证码或恢复码）；输入激活码代替密码则转入激活 / Sign in with a password and a TOTP code or a
+    recovery code; an activation code typed as the password starts the activation."""
+    from hezhang.services.activation import looks_like_activation_code
     from hezhang.services.sign_in import sign_in
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    password: str = typer.prompt("密码 / password", hide_input=True)
+    password: str = typer.prompt(
+        "密码 / password（新账号：激活码 / a new account: the activation code）", hide_input=True
+    )
+    if looks_like_activation_code(password):  # no password has this shape: it is refused as one
+        console.print("这是激活码，现在激活账号 / an activation code: activating the account")
+        finish_activation(store, name, password, recovery=recovery_code)
+        return
     if recovery_code:
         code: str = typer.prompt("恢复码 / recovery code", hide_input=True)
         signed = sign_in(store, name, password, None, cli_source(), recovery_code=code)
@@ -258,6 +278,9 @@ def whoami() -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from hezhang.cli import activate_cmd
+
+    activate_cmd.register(app)
     user_app.add_typer(department_app, name="department")
     app.add_typer(user_app, name="user")
     app.command("login")(login)

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import pyotp
 import pytest
 
+from factories.enrollment import activate
 from factories.people import client_user, session_token, staff, user_name
 from hezhang.audit.event import AuditEvent
 from hezhang.domain.money import format_fen
@@ -26,6 +26,7 @@ from hezhang.samples.statements import generate_bank_lines
 from hezhang.security.policy import Role
 from hezhang.security.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
 from hezhang.services import (
+    activation,
     alerts,
     audit_trail,
     backup,
@@ -207,9 +208,11 @@ def test_each_service_writes_exactly_its_events(store: Store, month: dict[str, A
         lambda: offboarding.export_client(store, supervisor, client, tmp_path / "handover"),
     )
 
-    new_id, enrollment = trail.step([("user.manage", "allowed", None)],
-                                    lambda: people.add_user(store, admin, "zhang.san", Role.ACCOUNTANT,
-                                                            department="一部", password=PASSWORD))  # fmt: skip
+    new_id, given = trail.step([("activation.issue", "allowed", None), ("user.manage", "allowed", None)],
+                               lambda: people.add_user(store, admin, "zhang.san", Role.ACCOUNTANT,
+                                                       department="一部"))  # fmt: skip
+    assert trail.last[0].reason.startswith("for zhang.san: new password, new second factor; expires ")
+    assert trail.last[0].actor.startswith(user_name(store, admin)) and trail.last[0].resource == f"users:{new_id}"
     today = admin.today()
     trail.step(
         [("register.record", "allowed", None)],
@@ -226,12 +229,14 @@ def test_each_service_writes_exactly_its_events(store: Store, month: dict[str, A
     trail.step([("login", "denied", None)],
                lambda: sign_in.sign_in(store, "zhang.san", "wrong password", "000000", "10.0.0.8"),
                raises=sign_in.SignInError)  # fmt: skip
-    code = pyotp.TOTP(enrollment.secret).now()
-    signed = trail.step(
-        [("login", "allowed", None)], lambda: sign_in.sign_in(store, "zhang.san", PASSWORD, code, "10.0.0.8")
-    )
-    assert trail.last[0].source == "10.0.0.8"
-    zhang: Context = signed.context
+    trail.step([("activation.use", "denied", None)],
+               lambda: activation.check_activation(store, "zhang.san", "2222-3333-4444-5555", "10.0.0.8"),
+               raises=activation.ActivationError)  # fmt: skip
+    assert trail.last[0].reason == "bad_activation_code"
+    done, _ = trail.step([("activation.use", "allowed", None), ("login", "allowed", None)],
+                         lambda: activate(store, given, PASSWORD, "10.0.0.8"))  # fmt: skip
+    assert trail.last[0].reason == "used: new password, new second factor" and trail.last[1].source == "10.0.0.8"
+    zhang: Context = done.signed.context
     trail.step([("client.read", "allowed", client)], lambda: clients.view_client(store, zhang, client))
     assert trail.last[0].request_id == zhang.request_id
 
@@ -293,9 +298,16 @@ def test_the_remaining_services_write_exactly_their_events(store: Store, month: 
     today = admin.today()
 
     trail.step([("user.manage", "allowed", None)], lambda: people.add_department(store, admin, "三部"))
-    li, _ = people.add_user(store, admin, "li.si", Role.ASSISTANT, department="三部", password=PASSWORD)
+    li, _ = people.add_user(store, admin, "li.si", Role.ASSISTANT, department="三部")
     trail.step([("user.list", "allowed", None)], lambda: people.list_users(store, officer))
-    trail.step([("user.manage", "allowed", None)], lambda: people.reset_password(store, admin, li, PASSWORD + "x"))
+    given = trail.step([("activation.issue", "allowed", None), ("user.manage", "allowed", None)],
+                       lambda: people.reset_password(store, admin, li))  # fmt: skip
+    trail.step([("activation.use", "denied", None)],
+               lambda: activation.check_activation(store, "li.si", given.code, "10.0.0.9", now=given.expires_at),
+               raises=activation.ActivationError)  # fmt: skip
+    assert trail.last[0].reason == "expired"
+    trail.step([("activation.issue", "allowed", None), ("user.manage", "allowed", None)],
+               lambda: people.reset_second_factor(store, admin, li))  # fmt: skip
     trail.step(
         [("user.manage", "allowed", client)],
         lambda: people.assign(store, admin, li, client, today, today + timedelta(days=30)),

@@ -244,9 +244,11 @@ def _store_demo(directory: Path) -> bool:
     """The same kind of month in a fresh embedded store (SQLite + local keyring), as the people who do it."""
     from hezhang.services.demo_store import run_store_demo
 
-    console.print("\n演示库 / the demo store (SQLite + 本地密钥环 / local keyring)：管理员、会计、主管、"
-                  "客户人员各自以密码和动态码登录 / admin, accountants, a supervisor and a client user "
-                  "each sign in with TOTP")  # fmt: skip
+    console.print("\n演示库 / the demo store (SQLite + 本地密钥环 / local keyring)：管理员以密码和动态码登录；"
+                  "会计、主管和客户人员用管理员给的激活码激活账号，自行设置密码并绑定验证器 / "
+                  "the admin signs in with a password and TOTP; accountants, a supervisor and a client user "
+                  "activate their accounts with the admin's one-time codes, choosing their own passwords and "
+                  "authenticators")  # fmt: skip
     d = run_store_demo(directory)
     state = "平衡 / balanced" if d.balanced else "不平 / not balanced"
     console.print(

@@ -255,7 +255,7 @@ def logout() -> None:
 
     store = open_store()
     token = read_token(store)
-    ended = sign_out(store, token) if token else False
+    ended = sign_out(store, token, source=cli_source()) if token else False
     if token:
         forget_token(store, token)
     console.print("已退出 / signed out" if ended else "没有有效会话 / no live session")

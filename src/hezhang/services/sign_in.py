@@ -253,15 +253,21 @@ def resume(store: Store, token: str, source: str, now: datetime | None = None) -
     return Context(user_id=UUID(validation.session.user_id), source=source)
 
 
-def sign_out(store: Store, token: str, now: datetime | None = None) -> bool:
-    """End the session of `token` (False when there was no live one); recorded as a "logout" event."""
+def sign_out(store: Store, token: str, now: datetime | None = None, source: str = "") -> bool:
+    """End the session of `token` (False when there was no live one); recorded as a "logout" event from `source`
+    (default: where the session was opened), allowed, or denied for a token that is unknown ("unknown_session") or
+    already ended ("ended")."""
     at = now or utc_now()
     with store.work([]) as (uow, _):
         found = uow.logins.session(hash_token(token))
+        user = None if found is None else uow.people.user(UUID(found[0].user_id))
+        where = (source or (found[1] if found is not None else "") or "")[:SOURCE_LIMIT]
         if found is None or found[0].revoked_at is not None:
+            uow.audit.record(at=at, actor=actor_label(user), source=where, action=LOGOUT, client=None,
+                             resource="" if user is None else f"users:{user.id}", data_classes=("S0",),
+                             outcome="denied", reason="unknown_session" if found is None else "ended",
+                             request_id=uuid4().hex)  # fmt: skip
             return False
-        session, source = found
-        uow.logins.save_session(dataclasses.replace(session, revoked_at=at))
-        user = uow.people.user(UUID(session.user_id))
-    _record(store, user, source or "", "allowed", "", uuid4().hex, action=LOGOUT)
+        uow.logins.save_session(dataclasses.replace(found[0], revoked_at=at))
+    _record(store, user, where, "allowed", "", uuid4().hex, action=LOGOUT)
     return True

@@ -372,7 +372,7 @@ def test_the_remaining_services_write_exactly_their_events(store: Store, month: 
 
 def test_reading_oneself_and_every_refused_session_token_write_exactly_their_events(store: Store) -> None:
     """`whoami` is an audited read; a forged, ended or timed-out session token is a denied "session" event with the
-    reason and the source it was presented from."""
+    reason and the source it was presented from, and a logout with a forged or ended one a denied "logout"."""
     trail = Trail(store)
     clerk = staff(store, Role.ACCOUNTANT)
     name = user_name(store, clerk)
@@ -392,9 +392,13 @@ def test_reading_oneself_and_every_refused_session_token_write_exactly_their_eve
     trail.step([("session", "denied", None)], refused(token, idle), raises=sign_in.SessionEndedError)
     assert trail.last[0].reason == "ended"  # ended for good when it timed out
     token = session_token(store, clerk)
-    trail.step([("logout", "allowed", None)], lambda: sign_in.sign_out(store, token))
+    trail.step([("logout", "allowed", None)], lambda: sign_in.sign_out(store, token, source="cli:uid:1000@desk-7"))
     trail.step([("session", "denied", None)], refused(token), raises=sign_in.SessionEndedError)
     assert trail.last[0].reason == "ended" and trail.last[0].source == "cli:uid:1000@desk-7"
+    trail.step([("logout", "denied", None)], lambda: sign_in.sign_out(store, token, source="cli:uid:1000@desk-7"))
+    assert trail.last[0].reason == "ended" and trail.last[0].actor.startswith(name)
+    trail.step([("logout", "denied", None)], lambda: sign_in.sign_out(store, "forged", source="cli:uid:1000@desk-7"))
+    assert (trail.last[0].reason, trail.last[0].actor) == ("unknown_session", sign_in.UNKNOWN_USER)
     old = session_token(store, clerk)
     trail.step([("session", "denied", None)], refused(old, utc_now() + ABSOLUTE_TIMEOUT),
                raises=sign_in.SessionEndedError)  # fmt: skip

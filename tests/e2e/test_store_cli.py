@@ -1,9 +1,10 @@
 """A month in the firm's store through the command line, as the people who do it, ending with the client checking
 who touched its books with the standalone verifier.
 
-init with the first admin → the admin adds an accountant, a client, the assignment, the agreement and training →
-the accountant signs in, imports, reconciles, reveals an account number with a reason → the client user exports
-its access history with proofs → `python -m hezhang.audit.verify` says it is intact, and catches a changed byte.
+init with the first admin → the admin adds an accountant, a client, the assignment, the agreement and training (an
+activation code for each person, nothing secret) → the accountant activates their account, imports, reconciles,
+reveals an account number with a reason → the client user activates theirs and exports its access history with
+proofs → `python -m hezhang.audit.verify` says it is intact, and catches a changed byte.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from pathlib import Path
 from uuid import UUID
 
 import pyotp
+import pytest
 from typer.testing import CliRunner
 
-from factories.enrollment import totp_secret
+from factories.enrollment import activation_code, next_secrets, totp_secret
 from hezhang.cli.app import app
 from hezhang.samples.client_month import generate_client_month
 from hezhang.services.context import Context
@@ -40,7 +42,9 @@ def _ok(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
     return done.output
 
 
-def test_a_month_in_the_store_and_the_client_checks_its_access_history(tmp_path: Path) -> None:
+def test_a_month_in_the_store_and_the_client_checks_its_access_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = {
         "HEZHANG_DATA_DIR": str(tmp_path / "data"),
         "HEZHANG_DATABASE_URL": "",
@@ -49,19 +53,19 @@ def test_a_month_in_the_store_and_the_client_checks_its_access_history(tmp_path:
     }
     admin_secret = totp_secret(_ok(["init", "--admin", "boss"], env, f"{PASSWORD}\n{PASSWORD}\n"))
     _ok(["login", "boss"], env, f"{PASSWORD}\n{pyotp.TOTP(admin_secret).now()}\n")
-    wang_secret = totp_secret(_ok(["user", "add", "wang", "--role", "accountant"], env, f"{PASSWORD}\n{PASSWORD}\n"))
-    client = _id(_ok(["client", "add", "上海演示商贸有限公司", "--phone", "13912345678"], env))
-    owner_secret = totp_secret(
-        _ok(["user", "add", "client.li", "--role", "client_user", "--client", client], env, f"{PASSWORD}\n{PASSWORD}\n")
-    )
+    phones = next_secrets(monkeypatch, 2)  # the authenticators wang and client.li will enrol
+    admin = {**env, "HEZHANG_SESSION": (tmp_path / "data" / "session").read_text(encoding="ascii")}
+    wang_code = activation_code(_ok(["user", "add", "wang", "--role", "accountant"], admin))
+    client = _id(_ok(["client", "add", "上海演示商贸有限公司", "--phone", "13912345678"], admin))
+    owner_code = activation_code(_ok(["user", "add", "client.li", "--role", "client_user", "--client", client], admin))
     today = Context(user_id=UUID(int=0)).today()
-    _ok(["user", "assign", "wang", client, "--until", str(today + timedelta(days=90))], env)
+    _ok(["user", "assign", "wang", client, "--until", str(today + timedelta(days=90))], admin)
     _ok(["user", "agreement", "wang", "--version", "2026", "--signed", str(today),
-         "--expires", str(today + timedelta(days=365))], env)  # fmt: skip
-    _ok(["user", "training", "wang", "--course", "隐私保护", "--date", str(today), "--score", "92"], env)
+         "--expires", str(today + timedelta(days=365))], admin)  # fmt: skip
+    _ok(["user", "training", "wang", "--course", "隐私保护", "--date", str(today), "--score", "92"], admin)
     _ok(["logout"], env)
 
-    _ok(["login", "wang"], env, f"{PASSWORD}\n{pyotp.TOTP(wang_secret).now()}\n")
+    _ok(["activate", "wang"], env, f"{wang_code}\n{PASSWORD}\n{PASSWORD}\n{pyotp.TOTP(phones[0]).now()}\n")
     month = generate_client_month(5)
     bank, journal = month.write(tmp_path / "files")
     account = _id(_ok(["client", "account", client, "6222020000000000005", "--ledger-code", month.account_code], env))
@@ -79,7 +83,7 @@ def test_a_month_in_the_store_and_the_client_checks_its_access_history(tmp_path:
     assert refused.exit_code == 1 and "拒绝" in refused.output
     _ok(["logout"], env)
 
-    _ok(["login", "client.li"], env, f"{PASSWORD}\n{pyotp.TOTP(owner_secret).now()}\n")
+    _ok(["activate", "client.li"], env, f"{owner_code}\n{PASSWORD}\n{PASSWORD}\n{pyotp.TOTP(phones[1]).now()}\n")
     history, key = tmp_path / "history.jsonl", tmp_path / "key.pem"
     _ok(["audit", "history", client, "--out", str(history), "--key-out", str(key)], env)
     lines = [json.loads(line) for line in history.read_text(encoding="utf-8").splitlines()]

@@ -5,15 +5,19 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from uuid import UUID
 
 import typer
 
-from hezhang.cli import audit_cmd, backup_cmd, people_cmd, retention_cmd, store_cmd
-from hezhang.cli.console import console
+from hezhang.cli import audit_cmd, backup_cmd, params, people_cmd, retention_cmd, store_cmd
+from hezhang.cli.console import console, green, red
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.summary import print_summary
+from hezhang.cli.usage import HezhangGroup
+from hezhang.domain.period import Period
 
 app = typer.Typer(
+    cls=HezhangGroup,
     name="hezhang",
     help="核账：代理记账公司的银行对账 / hezhang: bank reconciliation for agency bookkeeping firms",
     no_args_is_help=True,
@@ -62,7 +66,10 @@ def reconcile(
     journal: Annotated[Path | None, typer.Option("--journal", help="序时账文件 / journal file")] = None,
     account: Annotated[str, typer.Option("--account", help="银行存款科目代码前缀 / bank account code prefix")] = "1002",
     book_opening: Annotated[
-        str | None, typer.Option("--book-opening", help="日记账期初余额 / book opening balance, e.g. 12345.67")
+        str | None,
+        typer.Option(
+            "--book-opening", help="日记账期初余额 / book opening balance, e.g. 12345.67", parser=params.amount
+        ),
     ] = None,
     carry_forward: Annotated[
         Path | None, typer.Option("--carry-forward", help="上期 reconciliation.json / last period's statement")
@@ -70,12 +77,15 @@ def reconcile(
     rules: Annotated[Path | None, typer.Option("--rules", help="勾对规则 TOML / matching rules")] = None,
     aliases: Annotated[Path | None, typer.Option("--aliases", help="已学习的别名 JSON / learned aliases")] = None,
     client: Annotated[
-        str | None, typer.Option("--client", help="库中客户 id（库模式）/ client id (stored mode)")
+        UUID | None,
+        typer.Option("--client", help="库中客户 id（库模式）/ client id (stored mode)", parser=params.client_id),
     ] = None,
     bank_account: Annotated[
-        str | None, typer.Option("--bank-account", help="库中银行账户 id / bank account id")
+        UUID | None, typer.Option("--bank-account", help="库中银行账户 id / bank account id", parser=params.account_id)
     ] = None,
-    period: Annotated[str | None, typer.Option("--period", help="期间，如 2026-10 / period")] = None,
+    period: Annotated[
+        Period | None, typer.Option("--period", help="期间，如 2026-10 / period", parser=params.period)
+    ] = None,
     new_version: Annotated[
         bool,
         typer.Option(
@@ -95,9 +105,7 @@ def reconcile(
     from hezhang.services.reconciling import ReconcileOutcome, reconcile_files
 
     if client is not None:
-        from uuid import UUID
-
-        from hezhang.services.reconciling import period_of, write_outputs
+        from hezhang.services.reconciling import write_outputs
         from hezhang.services.store_access import open_store
         from hezhang.services.stored_reconciliation import reconcile_period
 
@@ -107,8 +115,8 @@ def reconcile(
             )
         from hezhang.cli.session import current_context
 
-        stored = reconcile_period(open_store(), current_context(), UUID(client), UUID(bank_account),
-                                  period_of(period), book_opening=book_opening, new_version=new_version)  # fmt: skip
+        stored = reconcile_period(open_store(), current_context(), client, bank_account, period,
+                                  book_opening=book_opening, new_version=new_version)  # fmt: skip
         written = write_outputs(out, stored.result, stored.statement)
         shown = ReconcileOutcome(
             statement=stored.statement,
@@ -133,7 +141,7 @@ def reconcile(
         )  # fmt: skip
     if outcome.problems:
         for p in outcome.problems[:50]:
-            console.print(f"[red]✗[/red] {p}")
+            console.print(red("✗ ", p))
         console.print(
             f"共 {len(outcome.problems)} 个问题，未写出任何结果 / {len(outcome.problems)} problems; nothing written"
         )
@@ -143,21 +151,27 @@ def reconcile(
         console.print(f"已写入 / written: {path}")
 
 
+class Status(StrEnum):
+    prepared = "prepared"
+    reviewed = "reviewed"
+    locked = "locked"
+
+
 @app.command("advance")
 @guarded
 def advance_reconciliation(
-    client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
-    reconciliation: Annotated[str, typer.Argument(help="调节表 id / reconciliation id")],
-    to: Annotated[str, typer.Argument(help="prepared | reviewed | locked")],
+    client: Annotated[UUID, typer.Option("--client", help="客户 id / client id", parser=params.client_id)],
+    reconciliation: Annotated[
+        UUID, typer.Argument(help="调节表 id / reconciliation id", parser=params.reconciliation_id)
+    ],
+    to: Annotated[Status, typer.Argument(help="prepared | reviewed | locked")],
 ) -> None:
     """调节表 制表→复核→锁定（制单人不得复核或锁定）/ Prepare, review, lock (the preparer never reviews or locks)."""
-    from uuid import UUID
-
     from hezhang.cli.session import current_context
     from hezhang.services.store_access import open_store
     from hezhang.services.stored_reconciliation import advance
 
-    console.print(f"状态 / status: {advance(open_store(), current_context(), UUID(client), UUID(reconciliation), to)}")
+    console.print(f"状态 / status: {advance(open_store(), current_context(), client, reconciliation, to.value)}")
 
 
 @app.command()
@@ -175,7 +189,7 @@ def learn(
     outcome = learn_from_files(bank, journal, matches, aliases, account_prefix=account)
     if outcome.problems:
         for p in outcome.problems[:50]:
-            console.print(f"[red]✗[/red] {p}")
+            console.print(red("✗ ", p))
         raise typer.Exit(EXIT_PROBLEMS)
     console.print(
         f"新增别名 {outcome.aliases} 个、对方科目 {outcome.accounts} 个 / "
@@ -228,7 +242,7 @@ def demo(
     console.print(f"\n演示客户月度对账 / demo client-month: {bank.name} + {journal.name}")
     outcome = reconcile_files(bank, journal, directory / "month" / "out", account_prefix=account, book_opening=opening)
     for p in outcome.problems:
-        console.print(f"[red]✗[/red] {p}")
+        console.print(red("✗ ", p))
     print_statement(console, outcome)
     stored_ok = _store_demo(directory)
     if failed or outcome.problems or not stored_ok:
@@ -239,9 +253,11 @@ def _store_demo(directory: Path) -> bool:
     """The same kind of month in a fresh embedded store (SQLite + local keyring), as the people who do it."""
     from hezhang.services.demo_store import run_store_demo
 
-    console.print("\n演示库 / the demo store (SQLite + 本地密钥环 / local keyring)：管理员、会计、主管、"
-                  "客户人员各自以密码和动态码登录 / admin, accountants, a supervisor and a client user "
-                  "each sign in with TOTP")  # fmt: skip
+    console.print("\n演示库 / the demo store (SQLite + 本地密钥环 / local keyring)：管理员以密码和动态码登录；"
+                  "会计、主管和客户人员用管理员给的激活码激活账号，自行设置密码并绑定验证器 / "
+                  "the admin signs in with a password and TOTP; accountants, a supervisor and a client user "
+                  "activate their accounts with the admin's one-time codes, choosing their own passwords and "
+                  "authenticators")  # fmt: skip
     d = run_store_demo(directory)
     state = "平衡 / balanced" if d.balanced else "不平 / not balanced"
     console.print(
@@ -254,9 +270,10 @@ def _store_demo(directory: Path) -> bool:
     )
     console.print(f"  主管复核自己编制的调节表 / the supervisor reviewing what he prepared: {d.review_refusal}")
     console.print(f"  主管复核后状态 / after the supervisor's review: {d.status}")
-    mark = "[green]✓[/green]" if d.history_ok else "[red]✗[/red]"
-    console.print(f"  {mark} 客户导出的访问记录 / the client's access history: {d.history_events} 条 / events "
-                  f"({', '.join(d.history_actions)})，独立校验通过 / verified by the standalone verifier")  # fmt: skip
+    mark = green("  ✓") if d.history_ok else red("  ✗")
+    mark.append(f" 客户导出的访问记录 / the client's access history: {d.history_events} 条 / events "
+                f"({', '.join(d.history_actions)})，独立校验通过 / verified by the standalone verifier")  # fmt: skip
+    console.print(mark)
     console.print(f"  python -m hezhang.audit.verify {directory / 'store-access-history.jsonl'} "
                   f"--key {directory / 'store-audit-key.pem'}")  # fmt: skip
     return d.balanced and d.history_ok

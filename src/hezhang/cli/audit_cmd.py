@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from uuid import UUID
 
 import typer
 
-from hezhang.cli.console import console
+from hezhang.cli import params
+from hezhang.cli.console import console, green, red
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.session import current_context
 
@@ -36,11 +38,14 @@ def verify() -> None:
 
     report = verify_trail(open_store(), current_context())
     if report.failure is not None:
-        console.print(f"[red]✗[/red] {report.failure.message_zh()} / {report.failure.message_en()}")
+        console.print(red("✗ ", f"{report.failure.message_zh()} / {report.failure.message_en()}"))
         raise typer.Exit(EXIT_PROBLEMS)
     console.print(
-        f"[green]✓[/green] 审计链完好 / the trail is intact: {report.events:,} 条 / events, "
-        f"{report.checkpoints} 个检查点 / checkpoints, {report.covered:,} 条已签名覆盖 / covered by a signature"
+        green(
+            "✓ ",
+            f"审计链完好 / the trail is intact: {report.events:,} 条 / events, "
+            f"{report.checkpoints} 个检查点 / checkpoints, {report.covered:,} 条已签名覆盖 / covered by a signature",
+        )
     )
 
 
@@ -66,17 +71,15 @@ def checkpoint() -> None:
 
 @guarded
 def history(
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
+    client: Annotated[UUID, typer.Argument(help="客户 id / client id", parser=params.client_id)],
     out: Annotated[Path, typer.Option("--out", help="导出文件 / export file (JSON lines)")],
     key_out: Annotated[Path | None, typer.Option("--key-out", help="公钥 PEM / write the public key here")] = None,
 ) -> None:
     """导出客户的访问记录（谁在何时因何查看了账簿）及包含证明 / A client's access history with proofs."""
-    from uuid import UUID
-
     from hezhang.services.audit_trail import export_access_history
     from hezhang.services.store_access import open_store
 
-    made = export_access_history(open_store(), current_context(), UUID(client), out)
+    made = export_access_history(open_store(), current_context(), client, out)
     console.print(
         f"已导出 / exported: {made.events:,} 条 / events, 检查点 / checkpoint {made.checkpoint_size:,} → {out}"
     )
@@ -113,14 +116,12 @@ def alerts_list() -> None:
 
 @guarded
 def alerts_close(
-    alert: Annotated[str, typer.Argument(help="告警 id / alert id")],
+    alert: Annotated[UUID, typer.Argument(help="告警 id / alert id", parser=params.alert_id)],
     note: Annotated[str, typer.Option("--note", help="处理结果 / what was found")],
 ) -> None:
     """关闭告警并记录处理结果 / Close an alert with a note on what was found."""
-    from uuid import UUID
-
     from hezhang.services.alerts import close_alert
     from hezhang.services.store_access import open_store
 
-    close_alert(open_store(), current_context(), UUID(alert), note)
+    close_alert(open_store(), current_context(), alert, note)
     console.print(f"已关闭 / closed: {alert}")

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from hezhang.cli.console import console
+from hezhang.cli.console import console, green, red, yellow
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.session import current_context
 
@@ -42,7 +41,7 @@ def create(
     console.print(f"  SHA-256: {result.archive_sha256}")
     console.print(f"  库结构版本 / schema revision: {m.schema_revision}；密钥版本 / key version: {result.key_version}")
     console.print(f"  行数 / rows: {_counts(m.row_counts)}")
-    console.print(f"[yellow]请另行备份密钥环 / back the keyring up separately:[/yellow] {store.settings.keyring_path}")
+    console.print(yellow("请另行备份密钥环 / back the keyring up separately: ", store.settings.keyring_path))
 
 
 @guarded
@@ -55,14 +54,17 @@ def verify(archive: Annotated[Path, typer.Argument(help="备份文件 / archive 
         raise FileNotFoundError(2, "not found", str(archive))
     report = verify_backup(open_store(), current_context(), archive)
     for problem in report.problems:
-        console.print(f"[red]✗[/red] ({problem.code}) {escape(str(problem))}")
+        console.print(red("✗ ", f"({problem.code}) {problem}"))
     if not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)
     assert report.manifest is not None
     m = report.manifest
     console.print(
-        f"[green]✓[/green] 备份完好 / the archive is sound: {m.database}, {m.created_at:%Y-%m-%d %H:%M:%S} UTC, "
-        f"schema {m.schema_revision}"
+        green(
+            "✓ ",
+            f"备份完好 / the archive is sound: {m.database}, {m.created_at:%Y-%m-%d %H:%M:%S} UTC, "
+            f"schema {m.schema_revision}",
+        )
     )
     console.print(f"  行数 / rows: {_counts(m.row_counts)}")
 
@@ -87,9 +89,9 @@ def restore(
     if not archive.is_file():
         raise FileNotFoundError(2, "not found", str(archive))
     if into is None:  # the configured store, empty: nobody can sign in to it; the keyring holder restores
-        import getpass
+        from hezhang.cli.session import os_identity
 
-        result = restore_backup(open_store(), archive, None, operator=getpass.getuser())
+        result = restore_backup(open_store(), archive, None, operator=os_identity())
     else:
         result = restore_backup(open_store(), archive, into, ctx=current_context())
     s = result.sample
@@ -104,8 +106,8 @@ def restore(
             f"  密钥已销毁的客户（不可读）/ clients whose key was destroyed (unreadable by design): {len(s.shredded)}"
         )
     for problem in result.problems:
-        console.print(f"[red]✗[/red] ({problem.code}) {escape(str(problem))}")
+        console.print(red("✗ ", f"({problem.code}) {problem}"))
     if not result.ok:
-        console.print("[red]恢复后的核对未通过 / the checks after the restore failed[/red]")
+        console.print(red("恢复后的核对未通过 / the checks after the restore failed"))
         raise typer.Exit(EXIT_PROBLEMS)
-    console.print("[green]✓[/green] 核对通过 / every check passed")
+    console.print(green("✓ ", "核对通过 / every check passed"))

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
+from hezhang.cli.console import err, red
 from hezhang.config import SettingsError
 from hezhang.services.errors import UserError
 
@@ -17,7 +17,12 @@ from hezhang.services.errors import UserError
 EXIT_PROBLEMS = 1
 EXIT_IO = 3
 
-err = Console(stderr=True)
+__all__ = ["EXIT_IO", "EXIT_PROBLEMS", "cli_errors", "err", "guarded"]
+
+
+def _file(error: OSError) -> str:
+    name = error.filename if error.filename is not None else ""
+    return name if isinstance(name, str) else repr(name)
 
 
 @contextmanager
@@ -25,16 +30,19 @@ def cli_errors() -> Iterator[None]:
     try:
         yield
     except (UserError, SettingsError) as e:
-        err.print(f"[red]✗[/red] {e}")
+        err.print(red("✗ ", e))
         raise typer.Exit(EXIT_PROBLEMS) from None
     except FileNotFoundError as e:
-        err.print(f"[red]找不到文件 / file not found:[/red] {e.filename}")
+        err.print(red("找不到文件 / file not found: ", _file(e)))
         raise typer.Exit(EXIT_IO) from None
     except IsADirectoryError as e:
-        err.print(f"[red]这是目录，不是文件 / a directory, not a file:[/red] {e.filename}")
+        err.print(red("这是目录，不是文件 / a directory, not a file: ", _file(e)))
         raise typer.Exit(EXIT_IO) from None
     except PermissionError as e:
-        err.print(f"[red]没有权限 / permission denied:[/red] {e.filename}")
+        err.print(red("没有权限 / permission denied: ", _file(e)))
+        raise typer.Exit(EXIT_IO) from None
+    except OSError as e:  # already there, not a folder, a name too long, the disk full...
+        err.print(red("文件无法读写 / a file cannot be read or written: ", f"{_file(e)}（{e.strerror or e}）"))
         raise typer.Exit(EXIT_IO) from None
 
 

@@ -1,5 +1,6 @@
-"""Commands on people and sessions: user add/disable/assign/agreement/training/list/department/reset-password,
-login, logout, whoami."""
+"""Commands on people and sessions: user add/disable/assign/agreement/training/list/department/reset-password/
+reset-mfa, login, logout, whoami. A firm admin adding or resetting someone is shown an activation code, never their
+password or second factor (the person runs `hezhang activate`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from uuid import UUID
 
 import typer
 
+from hezhang.cli import params
+from hezhang.cli.activate_cmd import finish_activation, print_activation_code, print_authenticator, print_recovery_codes
 from hezhang.cli.console import console
 from hezhang.cli.errors import guarded
 from hezhang.cli.session import cli_source, current_context, forget_token, read_token, save_token
-from hezhang.services.errors import UserError
 
 if TYPE_CHECKING:
     from hezhang.services.people import Enrollment
@@ -20,19 +22,8 @@ if TYPE_CHECKING:
 user_app = typer.Typer(help="人员、分派与登记 / people, assignments and registers", no_args_is_help=True)
 department_app = typer.Typer(help="部门 / departments", no_args_is_help=True)
 
-
-def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{option} 须为日期 YYYY-MM-DD / {option} must be a date YYYY-MM-DD: {text!r}") from None
-
-
-def _client(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise UserError(f"客户 id 格式不正确 / not a client id: {text!r}") from None
+Name = Annotated[str, typer.Argument(help="登录名 / login name")]
+ClientArg = Annotated[UUID, typer.Argument(help="客户 id / client id", parser=params.client_id)]
 
 
 def new_password() -> str:
@@ -41,13 +32,10 @@ def new_password() -> str:
 
 
 def print_enrollment(enrollment: Enrollment) -> None:
-    """Show the second factor once: the TOTP secret, its otpauth:// URI and the recovery codes."""
-    console.print("[yellow]以下内容只显示这一次，请立即保存 / shown once only: keep it now[/yellow]")
-    console.print(f"TOTP 密钥 / secret: {enrollment.secret}")
-    console.print(f"otpauth URI（可生成二维码 / for a QR code）: {enrollment.uri}")
-    console.print("恢复码（每个只能用一次）/ recovery codes (each works once):")
-    for code in enrollment.recovery_codes:
-        console.print(f"  {code}")
+    """Show one's own new second factor once (the first admin at `init`): the TOTP secret, its otpauth:// URI and
+    the recovery codes."""
+    print_authenticator(enrollment)
+    print_recovery_codes(enrollment.recovery_codes)
 
 
 @user_app.command("add")
@@ -61,21 +49,22 @@ def user_add(
         ),
     ],
     department: Annotated[str | None, typer.Option("--department", help="部门 / department")] = None,
-    client: Annotated[str | None, typer.Option("--client", help="客户人员所属客户 id / a client user's client")] = None,
+    client: Annotated[
+        UUID | None,
+        typer.Option("--client", help="客户人员所属客户 id / a client user's client", parser=params.client_id),
+    ] = None,
     display_name: Annotated[str | None, typer.Option("--display-name", help="姓名 / display name")] = None,
 ) -> None:
-    """新增用户（密码输入两次；TOTP 密钥与恢复码只显示一次）/ Add a user (the second factor is shown once)."""
-    from hezhang.services.people import add_user, check_new_user
+    """新增用户，给出一次性激活码：本人用它设置密码并绑定验证器 / Add a user and get a one-time activation code with
+    which they choose their own password and enrol their own authenticator."""
+    from hezhang.services.people import add_user
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    ctx = current_context(store)
-    client_id = _client(client) if client else None
-    check_new_user(name, role, client_id, department)  # before the password is asked for
-    user_id, enrollment = add_user(store, ctx, name, role, display_name=display_name, department=department,
-                                   client_id=client_id, password=new_password())  # fmt: skip
+    user_id, given = add_user(store, current_context(store), name, role, display_name=display_name,
+                              department=department, client_id=client)  # fmt: skip
     console.print(f"已新增用户 / user added: {name} ({user_id})")
-    print_enrollment(enrollment)
+    print_activation_code(given)
 
 
 @user_app.command("disable")
@@ -93,10 +82,13 @@ def user_disable(name: Annotated[str, typer.Argument(help="登录名 / login nam
 @user_app.command("assign")
 @guarded
 def user_assign(
-    name: Annotated[str, typer.Argument(help="登录名 / login name")],
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
-    until: Annotated[str, typer.Option("--until", help="结束日期（含）/ last day, YYYY-MM-DD")],
-    start: Annotated[str | None, typer.Option("--from", help="开始日期，默认今天 / first day (default today)")] = None,
+    name: Name,
+    client: ClientArg,
+    until: Annotated[date, typer.Option("--until", help="结束日期（含）/ last day, YYYY-MM-DD", parser=params.day)],
+    start: Annotated[
+        date | None,
+        typer.Option("--from", help="开始日期，默认今天 / first day (default today)", parser=params.day),
+    ] = None,
 ) -> None:
     """把员工分派到客户（须有结束日期）/ Assign a staff member to a client (an end date is required)."""
     from hezhang.services.people import assign
@@ -104,23 +96,23 @@ def user_assign(
 
     store = open_store()
     ctx = current_context(store)
-    starts_on = _date(start, "--from") if start else ctx.today()
-    assignment_id = assign(store, ctx, name, _client(client), starts_on, _date(until, "--until"))
+    starts_on = start or ctx.today()
+    assignment_id = assign(store, ctx, name, client, starts_on, until)
     console.print(f"已分派 / assigned: {name} → {client}，{starts_on} – {until} ({assignment_id})")
 
 
 @user_app.command("unassign")
 @guarded
 def user_unassign(
-    name: Annotated[str, typer.Argument(help="登录名 / login name")],
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
+    name: Name,
+    client: ClientArg,
 ) -> None:
     """立即结束员工对客户的分派 / End a staff member's assignment to a client now."""
     from hezhang.services.people import end_assignment
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    ended = end_assignment(store, current_context(store), name, _client(client))
+    ended = end_assignment(store, current_context(store), name, client)
     console.print(f"已结束分派 / assignments ended: {ended}")
 
 
@@ -129,16 +121,15 @@ def user_unassign(
 def user_agreement(
     name: Annotated[str, typer.Argument(help="登录名 / login name")],
     version: Annotated[str, typer.Option("--version", help="协议版本 / agreement version")],
-    signed: Annotated[str, typer.Option("--signed", help="签署日期 / signed on, YYYY-MM-DD")],
-    expires: Annotated[str, typer.Option("--expires", help="到期日期 / expires on, YYYY-MM-DD")],
+    signed: Annotated[date, typer.Option("--signed", help="签署日期 / signed on, YYYY-MM-DD", parser=params.day)],
+    expires: Annotated[date, typer.Option("--expires", help="到期日期 / expires on, YYYY-MM-DD", parser=params.day)],
 ) -> None:
     """登记保密协议 / Record a signed confidentiality agreement."""
     from hezhang.services.people import record_agreement
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    record_agreement(store, current_context(store), name, version, _date(signed, "--signed"),
-                     _date(expires, "--expires"))  # fmt: skip
+    record_agreement(store, current_context(store), name, version, signed, expires)
     console.print(f"已登记保密协议 / agreement recorded: {name} {version}，{signed} – {expires}")
 
 
@@ -147,8 +138,8 @@ def user_agreement(
 def user_training(
     name: Annotated[str, typer.Argument(help="登录名 / login name")],
     course: Annotated[str, typer.Option("--course", help="课程 / course")],
-    completed: Annotated[str, typer.Option("--date", help="完成日期 / completed on, YYYY-MM-DD")],
-    score: Annotated[int, typer.Option("--score", help="分数 0–100 / score")],
+    completed: Annotated[date, typer.Option("--date", help="完成日期 / completed on, YYYY-MM-DD", parser=params.day)],
+    score: Annotated[int, typer.Option("--score", help="分数 0–100 / score", parser=params.score)],
     failed: Annotated[bool, typer.Option("--failed", help="未通过 / not passed")] = False,
 ) -> None:
     """登记隐私保护培训 / Record a privacy training."""
@@ -156,7 +147,7 @@ def user_training(
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    record_training(store, current_context(store), name, course, _date(completed, "--date"), score, not failed)
+    record_training(store, current_context(store), name, course, completed, score, not failed)
     console.print(f"已登记培训 / training recorded: {name} {course} {completed}（{'未通过' if failed else '通过'}）")
 
 
@@ -198,15 +189,30 @@ def department_add(name: Annotated[str, typer.Argument(help="部门名称 / depa
 
 @user_app.command("reset-password")
 @guarded
-def user_reset_password(name: Annotated[str, typer.Argument(help="登录名 / login name")]) -> None:
-    """重设密码（不影响双因素认证，会话全部结束）/ Reset a password (the second factor stays; sessions end)."""
+def user_reset_password(name: Name) -> None:
+    """重设密码：旧密码失效、会话全部结束，本人用激活码设置新密码（仍须验证码）/ Reset a password: the old one stops
+    working and the sessions end; the person sets a new one with an activation code (the second factor stays)."""
     from hezhang.services.people import reset_password
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    ctx = current_context(store)
-    reset_password(store, ctx, name, new_password())
-    console.print(f"已重设密码 / password reset: {name}；下次登录仍需验证码 / the next sign-in still needs a code")
+    given = reset_password(store, current_context(store), name)
+    console.print(f"已重设密码 / password reset: {name}；会话已结束 / sessions ended")
+    print_activation_code(given)
+
+
+@user_app.command("reset-mfa")
+@guarded
+def user_reset_mfa(name: Name) -> None:
+    """重设双因素（验证器丢失）：会话全部结束，本人用激活码绑定新的验证器 / Reset the second factor of someone who lost
+    their authenticator: the sessions end; the person enrols a new one with an activation code."""
+    from hezhang.services.people import reset_second_factor
+    from hezhang.services.store_access import open_store
+
+    store = open_store()
+    given = reset_second_factor(store, current_context(store), name)
+    console.print(f"已重设双因素 / second factor reset: {name}；会话已结束 / sessions ended")
+    print_activation_code(given)
 
 
 @guarded
@@ -216,12 +222,20 @@ def login(
         bool, typer.Option("--recovery-code", help="用恢复码代替验证码 / use a recovery code instead of a TOTP code")
     ] = False,
 ) -> None:
-    """登录（密码 + 动态验证码或恢复码）/ Sign in with a password and a TOTP code or a recovery code."""
+    """登录（密码 + 动态验证码或恢复码）；输入激活码代替密码则转入激活 / Sign in with a password and a TOTP code or a
+    recovery code; an activation code typed as the password starts the activation."""
+    from hezhang.services.activation import looks_like_activation_code
     from hezhang.services.sign_in import sign_in
     from hezhang.services.store_access import open_store
 
     store = open_store()
-    password: str = typer.prompt("密码 / password", hide_input=True)
+    password: str = typer.prompt(
+        "密码 / password（新账号：激活码 / a new account: the activation code）", hide_input=True
+    )
+    if looks_like_activation_code(password):  # no password has this shape: it is refused as one
+        console.print("这是激活码，现在激活账号 / an activation code: activating the account")
+        finish_activation(store, name, password, recovery=recovery_code)
+        return
     if recovery_code:
         code: str = typer.prompt("恢复码 / recovery code", hide_input=True)
         signed = sign_in(store, name, password, None, cli_source(), recovery_code=code)
@@ -234,14 +248,16 @@ def login(
 
 @guarded
 def logout() -> None:
-    """退出登录 / Sign out (ends the session)."""
+    """退出登录：结束当前会话（HEZHANG_SESSION 优先于会话文件）/ Sign out: end this session (HEZHANG_SESSION before
+    the session file); the file is removed only when it holds that same session."""
     from hezhang.services.sign_in import sign_out
     from hezhang.services.store_access import open_store
 
     store = open_store()
     token = read_token(store)
-    ended = sign_out(store, token) if token else False
-    forget_token(store)
+    ended = sign_out(store, token, source=cli_source()) if token else False
+    if token:
+        forget_token(store, token)
     console.print("已退出 / signed out" if ended else "没有有效会话 / no live session")
 
 
@@ -262,6 +278,9 @@ def whoami() -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from hezhang.cli import activate_cmd
+
+    activate_cmd.register(app)
     user_app.add_typer(department_app, name="department")
     app.add_typer(user_app, name="user")
     app.command("login")(login)

@@ -10,10 +10,10 @@ from uuid import UUID
 
 import typer
 
-from hezhang.cli.console import console
+from hezhang.cli import params
+from hezhang.cli.console import console, yellow
 from hezhang.cli.errors import guarded
 from hezhang.cli.session import current_context
-from hezhang.services.errors import UserError
 
 if TYPE_CHECKING:
     from hezhang.services.store_access import Store
@@ -24,8 +24,12 @@ freeze_app = typer.Typer(
 )
 export_app = typer.Typer(help="导出 / export", no_args_is_help=True)
 
-ClientOpt = Annotated[str, typer.Option("--client", help="客户 id / client id")]
-ClientsOpt = Annotated[list[str] | None, typer.Option("--client", help="客户 id（可多次）/ client id (repeatable)")]
+ClientOpt = Annotated[UUID, typer.Option("--client", help="客户 id / client id", parser=params.client_id)]
+ClientsOpt = Annotated[
+    list[UUID] | None,
+    typer.Option("--client", help="客户 id（可多次）/ client id (repeatable)", parser=params.client_id),
+]
+ClientArg = Annotated[UUID, typer.Argument(help="客户 id / client id", parser=params.client_id)]
 
 
 def register(app: typer.Typer) -> None:
@@ -34,22 +38,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
 
 
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text.strip())
-    except ValueError:
-        raise UserError(f"不是有效的 id：{text} / not an id: {text}") from None
-
-
-def _ids(values: list[str] | None) -> list[UUID] | None:
-    return None if not values else [_uuid(v) for v in values]
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError(f"日期格式应为 YYYY-MM-DD：{text} / a date is YYYY-MM-DD: {text}") from None
+def _ids(values: list[UUID] | None) -> list[UUID] | None:
+    return values or None
 
 
 def _store() -> Store:
@@ -62,16 +52,16 @@ def _store() -> Store:
 @guarded
 def retention_due(
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="按此日期计算（默认今天）/ as of this day (default today)")
+        date | None,
+        typer.Option("--as-of", help="按此日期计算（默认今天）/ as of this day (default today)", parser=params.day),
     ] = None,
     client: ClientsOpt = None,
 ) -> None:
     """列出保管期已满的档案 / List records whose retention has ended."""
     from hezhang.services.retention import RECORD_NAMES, due
 
-    day = _day(as_of) if as_of else None
-    items = due(_store(), current_context(), day, _ids(client))
-    console.print(f"保管期已满 / expired as of {day or '今天 / today'}:")
+    items = due(_store(), current_context(), as_of, _ids(client))
+    console.print(f"保管期已满 / expired as of {as_of or '今天 / today'}:")
     for i in items:
         console.print(
             f"  {i.client_id}  {RECORD_NAMES.get(i.table, i.table)}  {i.count:,}  {i.archive_type}  "
@@ -89,12 +79,14 @@ def retention_destroy(
     table: Annotated[
         list[str] | None, typer.Option("--table", help="statement_imports / journal_imports / reconciliations")
     ] = None,
-    record: Annotated[list[str] | None, typer.Option("--record", help="记录 id（可多次）/ record id")] = None,
+    record: Annotated[
+        list[UUID] | None, typer.Option("--record", help="记录 id（可多次）/ record id", parser=params.record_id)
+    ] = None,
 ) -> None:
     """申请销毁保管期已满的档案（须另一人批准）/ Request destruction of expired records (a second person approves)."""
     from hezhang.services.retention import RECORD_NAMES, request_destruction
 
-    request = request_destruction(_store(), current_context(), _uuid(client), tables=table, record_ids=_ids(record))
+    request = request_destruction(_store(), current_context(), client, tables=table, record_ids=_ids(record))
     for r in request.records:
         console.print(f"  {RECORD_NAMES[r.table]}  {r.period or '-'}  保管至 / kept until {r.retain_until}  {r.id}")
     console.print(
@@ -107,21 +99,19 @@ def retention_destroy(
 @retention_app.command("approve")
 @guarded
 def retention_approve(
-    request: Annotated[str, typer.Argument(help="销毁申请 id / destruction request id")],
-    client: Annotated[str | None, typer.Option("--client", help="客户 id / client id")] = None,
+    request: Annotated[UUID, typer.Argument(help="销毁申请 id / destruction request id", parser=params.request_id)],
+    client: Annotated[
+        UUID | None, typer.Option("--client", help="客户 id / client id", parser=params.client_id)
+    ] = None,
 ) -> None:
     """批准销毁申请：删除记录并登记销毁清册 / Approve: destroy the records and write the destruction register."""
     from hezhang.services.retention import approve_destruction
 
-    outcome = approve_destruction(
-        _store(), current_context(), _uuid(request), client_id=_uuid(client) if client else None
-    )
+    outcome = approve_destruction(_store(), current_context(), request, client_id=client)
     for g in outcome.destroyed:
         console.print(f"已销毁 / destroyed {g.table}: {g.count:,}（保管至 / kept until {g.retain_until}）")
     for h in outcome.held_back:
-        console.print(
-            f"[yellow]保留 / kept[/yellow] {h.table} {h.id}: 仍被调节表引用 / still named by a reconciliation"
-        )
+        console.print(yellow("保留 / kept", f" {h.table} {h.id}: 仍被调节表引用 / still named by a reconciliation"))
     console.print(f"销毁清册已登记 / register entries: {len(outcome.register_ids)}")
     if outcome.deletion_completed:
         console.print("客户删除请求已完成，数据密钥已销毁 / the client's deletion request is complete; key destroyed")
@@ -155,38 +145,41 @@ def retention_register(client: ClientsOpt = None) -> None:
 @freeze_app.command("request")
 @guarded
 def freeze_request(
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
+    client: ClientArg,
     reason: Annotated[str | None, typer.Option("--reason", help="请求说明 / what the client asked")] = None,
 ) -> None:
     """登记客户删除请求并冻结其数据 / Record a client's deletion request and freeze its data."""
     from hezhang.services.freeze import request_freeze
 
-    request_id = request_freeze(_store(), current_context(), _uuid(client), reason)
+    request_id = request_freeze(_store(), current_context(), client, reason)
     console.print(f"已冻结 / frozen: {client}（删除请求 / deletion request {request_id}）")
 
 
 @freeze_app.command("revoke")
 @guarded
-def freeze_revoke(client: Annotated[str, typer.Argument(help="客户 id / client id")]) -> None:
+def freeze_revoke(client: ClientArg) -> None:
     """客户撤回删除请求，解除冻结 / The client withdrew its request: lift the freeze."""
     from hezhang.services.freeze import revoke_freeze
 
-    revoke_freeze(_store(), current_context(), _uuid(client))
+    revoke_freeze(_store(), current_context(), client)
     console.print(f"已解除冻结 / freeze lifted: {client}")
 
 
 @freeze_app.command("status")
 @guarded
-def freeze_status_cmd(client: Annotated[str, typer.Argument(help="客户 id / client id")]) -> None:
+def freeze_status_cmd(client: ClientArg) -> None:
     """查看冻结状态 / Show whether the client is frozen."""
     from hezhang.services.freeze import freeze_status
 
-    s = freeze_status(_store(), current_context(), _uuid(client))
+    s = freeze_status(_store(), current_context(), client)
     if s.frozen:
         console.print(
-            f"[yellow]已冻结 / frozen[/yellow]：{s.requested_at} 由 {s.requested_by} 登记删除请求 / deletion request "
-            f"recorded by {s.requested_by}；档案保管至 / records kept until {s.kept_until}，"
-            "期满经批准销毁后解除 / lifts when they are destroyed after that, or when revoked"
+            yellow(
+                "已冻结 / frozen",
+                f"：{s.requested_at} 由 {s.requested_by} 登记删除请求 / deletion request "
+                f"recorded by {s.requested_by}；档案保管至 / records kept until {s.kept_until}，"
+                "期满经批准销毁后解除 / lifts when they are destroyed after that, or when revoked",
+            )
         )
     else:
         console.print(f"未冻结 / not frozen（状态 / status {s.client_status}）")
@@ -195,7 +188,7 @@ def freeze_status_cmd(client: Annotated[str, typer.Argument(help="客户 id / cl
 @export_app.command("client")
 @guarded
 def export_client_cmd(
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
+    client: ClientArg,
     out: Annotated[Path, typer.Option("--out", help="新的导出目录 / a new export folder")],
     shred: Annotated[
         bool,
@@ -205,11 +198,11 @@ def export_client_cmd(
     """移交客户全部资料（原文件、明细 CSV、调节表 JSON、清单）/ Hand over everything of a client in open formats."""
     from hezhang.services.offboarding import export_client
 
-    outcome = export_client(_store(), current_context(), _uuid(client), out, shred=shred)
+    outcome = export_client(_store(), current_context(), client, out, shred=shred)
     console.print(
         f"已导出 / exported: {outcome.files} 个原文件 / files, {outcome.bank_lines:,} + {outcome.ledger_lines:,} 行 / "
         f"lines, {outcome.reconciliations} 份调节表 / reconciliations → {outcome.folder}"
     )
     console.print(f"清单 / manifest: {outcome.manifest}")
     if outcome.shredded:
-        console.print("[yellow]客户数据密钥已销毁 / the client's data key was destroyed (crypto-shredded)[/yellow]")
+        console.print(yellow("客户数据密钥已销毁 / the client's data key was destroyed (crypto-shredded)"))

@@ -3,13 +3,12 @@
 The token lives in the file `session` in the data folder, readable by its owner only (0600); `HEZHANG_SESSION`
 in the environment overrides the file (scripts, CI). hezhang's store keeps only the token's hash. Commands call
 `current_context()`: it checks the session (idle and absolute timeouts, a disabled user) and returns the context
-with the source "cli:<os user>@<host>".
+with the source "cli:uid:<os user id>@<host>".
 """
 
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import socket
 from pathlib import Path
@@ -27,13 +26,17 @@ class NotSignedInError(UserError):
     """No session: sign in first."""
 
 
+def os_identity() -> str:
+    """Who runs this process, as the operating system knows them: "uid:<real user id>@<host>".
+
+    Never from the environment: anyone sets LOGNAME or USER to what they like, and a source they choose would
+    slip the per-address lockout and forge the source in the audit trail."""
+    return f"uid:{os.getuid()}@{socket.gethostname()}"
+
+
 def cli_source() -> str:
-    """Where CLI requests come from: "cli:<os user>@<host>"."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = str(os.getuid())
-    return f"cli:{user}@{socket.gethostname()}"
+    """Where CLI requests come from: "cli:uid:<os user id>@<host>"."""
+    return f"cli:{os_identity()}"
 
 
 def session_path(store: Store) -> Path:
@@ -57,20 +60,35 @@ def save_token(store: Store, token: str) -> Path:
     return path
 
 
+def _held(path: Path) -> str:
+    """The token in a session file (a damaged file reads as a token no session has: refused, then removed)."""
+    return path.read_text(encoding="ascii", errors="replace").strip()
+
+
 def read_token(store: Store) -> str | None:
     """`HEZHANG_SESSION`, else the session file's token, else None."""
     token = os.environ.get(ENV_SESSION, "").strip()
     if token:
         return token
     try:
-        return session_path(store).read_text(encoding="ascii").strip() or None
+        return _held(session_path(store)) or None
     except FileNotFoundError:
         return None
 
 
-def forget_token(store: Store) -> None:
+def forget_token(store: Store, token: str) -> bool:
+    """Remove the session file, only when it holds `token`: a token from `HEZHANG_SESSION` may be another user's
+    session than the file's, and ending it must not sign the file's owner out. True when the file went."""
+    path = session_path(store)
+    try:
+        held = _held(path)
+    except FileNotFoundError:
+        return False
+    if held != token.strip():
+        return False
     with contextlib.suppress(FileNotFoundError):
-        session_path(store).unlink()
+        path.unlink()
+    return True
 
 
 def current_context(store: Store | None = None) -> Context:
@@ -82,6 +100,5 @@ def current_context(store: Store | None = None) -> Context:
     try:
         return resume(store, token, cli_source())
     except SessionEndedError as ended:
-        if not os.environ.get(ENV_SESSION):
-            forget_token(store)
+        forget_token(store, token)
         raise NotSignedInError(f"{ended}；请重新登录 hezhang login / sign in again: hezhang login NAME") from None

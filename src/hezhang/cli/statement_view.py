@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from hezhang.cli.console import bold, green, red
 from hezhang.services.reconciling import KINDS, ReconcileOutcome
 
 MAX_ITEMS_SHOWN = 8
@@ -21,8 +22,10 @@ def print_statement(console: Console, outcome: ReconcileOutcome) -> None:
     if rec is None:
         return
     console.print(
-        "[bold]银行存款余额调节表 / bank reconciliation statement[/bold]  "
-        f"科目 {rec.account}  期间 {rec.period}  币种 {rec.currency}"
+        bold(
+            "银行存款余额调节表 / bank reconciliation statement",
+            f"  科目 {rec.account}  期间 {rec.period}  币种 {rec.currency}",
+        )
     )
     table = Table(show_header=True, header_style="bold")
     table.add_column("企业银行存款日记账 / books")
@@ -48,9 +51,9 @@ def print_statement(console: Console, outcome: ReconcileOutcome) -> None:
         table.add_row(a[0], a[1], b[0], b[1])
     console.print(table)
     if rec.balanced:
-        console.print("[green]✓ 调节后余额相等 / the adjusted balances agree[/green]")
+        console.print(green("✓ 调节后余额相等 / the adjusted balances agree"))
     else:
-        console.print(f"[red]✗ 调节后余额不相等，相差 {_m(rec.difference_fen)} / the adjusted balances differ[/red]")
+        console.print(red(f"✗ 调节后余额不相等，相差 {_m(rec.difference_fen)} / the adjusted balances differ"))
     for cause in rec.causes[:10]:
         console.print(f"  · {cause.zh} / {cause.en}")
     if rec.book_opening_assumed:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from uuid import UUID
 
 import typer
 from rich.table import Table
 
-from hezhang.cli.console import console
+from hezhang.cli import params
+from hezhang.cli.console import console, red, yellow
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.session import current_context
 
@@ -18,6 +20,11 @@ import_app = typer.Typer(
 )
 keys_app = typer.Typer(help="密钥 / keys", no_args_is_help=True)
 match_app = typer.Typer(help="人工确认、拒绝、手工勾对、取消勾对 / decide on matches", no_args_is_help=True)
+
+ClientOption = Annotated[UUID, typer.Option("--client", help="客户 id / client id", parser=params.client_id)]
+ClientArgument = Annotated[UUID, typer.Argument(help="客户 id / client id", parser=params.client_id)]
+Reconciliation = Annotated[UUID, typer.Argument(help="调节表 id / reconciliation id", parser=params.reconciliation_id)]
+MatchNumber = Annotated[int, typer.Argument(help="勾对编号 / match id", parser=params.match_number)]
 
 
 def _table(*headers: str) -> Table:
@@ -41,8 +48,11 @@ def init(
     console.print(f"库 / store: {store.settings.database_url}")
     if created:
         console.print(
-            f"[yellow]已新建密钥环 / new keyring:[/yellow] {store.settings.keyring_path} — "
-            "请另行备份，丢失则数据无法解密 / back it up separately: without it nothing can be decrypted"
+            yellow(
+                "已新建密钥环 / new keyring: ",
+                f"{store.settings.keyring_path} — "
+                "请另行备份，丢失则数据无法解密 / back it up separately: without it nothing can be decrypted",
+            )
         )
     if admin is not None:
         from hezhang.cli.people_cmd import new_password, print_enrollment
@@ -58,8 +68,10 @@ def init(
 
     if needs_first_admin(store):
         console.print(
-            "[yellow]库中还没有用户 / no user yet:[/yellow] hezhang init --admin 登录名 / NAME "
-            "创建第一位管理员 / creates the first firm admin"
+            yellow(
+                "库中还没有用户 / no user yet: ",
+                "hezhang init --admin 登录名 / NAME 创建第一位管理员 / creates the first firm admin",
+            )
         )
 
 
@@ -115,55 +127,46 @@ def client_directory() -> None:
 @client_app.command("reveal")
 @guarded
 def client_reveal(
-    client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
+    client: ClientOption,
     table_name: Annotated[str, typer.Argument(help="表 / table, e.g. bank_accounts")],
-    record: Annotated[str, typer.Argument(help="记录 id / record id")],
+    record: Annotated[UUID, typer.Argument(help="记录 id / record id", parser=params.record_id)],
     column: Annotated[str, typer.Argument(help="字段 / field, e.g. account_number")],
     reason: Annotated[str, typer.Option("--reason", help="理由（记入审计）/ why (recorded)")],
 ) -> None:
     """显示一个脱敏字段的完整值（须说明理由，记入审计，限频）/ Show one masked field in full (reason, audited)."""
-    from uuid import UUID
-
     from hezhang.services.reveal import reveal
     from hezhang.services.store_access import open_store
 
-    shown = reveal(open_store(), current_context(), UUID(client), table_name, UUID(record), column, reason)
+    shown = reveal(open_store(), current_context(), client, table_name, record, column, reason)
     console.print(f"{shown.table}.{shown.column} = {shown.value if shown.value is not None else '（空 / empty）'}")
 
 
 @client_app.command("account")
 @guarded
 def client_account(
-    client: Annotated[str, typer.Argument(help="客户 id / client id")],
+    client: ClientArgument,
     number: Annotated[str, typer.Argument(help="银行账号 / account number")],
     bank: Annotated[str | None, typer.Option("--bank", help="开户行 / bank")] = None,
     ledger_code: Annotated[str | None, typer.Option("--ledger-code", help="科目代码, e.g. 100201")] = None,
 ) -> None:
     """为客户登记银行账户 / Register a client's bank account."""
-    from uuid import UUID
-
     from hezhang.services.clients import add_bank_account
     from hezhang.services.store_access import open_store
 
-    account_id = add_bank_account(
-        open_store(), current_context(), UUID(client), number, bank_name=bank, ledger_code=ledger_code
-    )
+    account_id = add_bank_account(open_store(), current_context(), client, number, bank_name=bank,
+                                  ledger_code=ledger_code)  # fmt: skip
     console.print(f"已登记银行账户 / bank account added: {account_id}")
 
 
-def _import(client: str, file: Path, kind: str, account: str | None, prefix: str) -> None:
-    from uuid import UUID
-
+def _import(client: UUID, file: Path, kind: str, account: UUID | None, prefix: str) -> None:
     from hezhang.services.imports import import_file
     from hezhang.services.store_access import open_store
 
-    outcome = import_file(
-        open_store(), current_context(), UUID(client), file, "bank" if kind == "bank" else "journal",
-        bank_account_id=UUID(account) if account else None, account_prefix=prefix,
-    )  # fmt: skip
+    outcome = import_file(open_store(), current_context(), client, file, "bank" if kind == "bank" else "journal",
+                          bank_account_id=account, account_prefix=prefix)  # fmt: skip
     if outcome.problems:
         for p in outcome.problems[:50]:
-            console.print(f"[red]✗[/red] {p}")
+            console.print(red("✗ ", p))
         console.print(
             f"文件被拒绝，未导入任何内容 / the file was refused whole; nothing was stored ({len(outcome.problems)})"
         )
@@ -174,8 +177,8 @@ def _import(client: str, file: Path, kind: str, account: str | None, prefix: str
 @import_app.command("bank")
 @guarded
 def import_bank(
-    client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
-    account: Annotated[str, typer.Option("--account", help="银行账户 id / bank account id")],
+    client: ClientOption,
+    account: Annotated[UUID, typer.Option("--account", help="银行账户 id / bank account id", parser=params.account_id)],
     file: Annotated[Path, typer.Argument(help="对账单文件 / statement file")],
 ) -> None:
     """导入银行对账单（原文件与个人信息加密保存）/ Import a bank statement (raw file and personal data sealed)."""
@@ -185,7 +188,7 @@ def import_bank(
 @import_app.command("journal")
 @guarded
 def import_journal(
-    client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
+    client: ClientOption,
     file: Annotated[Path, typer.Argument(help="序时账文件 / journal file")],
     prefix: Annotated[str, typer.Option("--account", help="银行存款科目代码前缀")] = "1002",
 ) -> None:
@@ -213,14 +216,16 @@ def keys_rewrap() -> None:
     outcome = rewrap(open_store(), current_context())
     console.print(f"已重新包裹 / rewrapped: {outcome.rewrapped}；当前版本 / current: {outcome.current_version}")
     if outcome.left_on_old_versions:
-        console.print(f"[red]仍在旧版本 / still on old versions: {outcome.left_on_old_versions}[/red]")
+        console.print(red(f"仍在旧版本 / still on old versions: {outcome.left_on_old_versions}"))
         raise typer.Exit(EXIT_PROBLEMS)
     console.print("旧版本上已无数据密钥，可以退役 / no data key remains on an old version; old versions can be retired")
 
 
 @keys_app.command("retire")
 @guarded
-def keys_retire(version: Annotated[int, typer.Argument(help="旧版本号 / old version")]) -> None:
+def keys_retire(
+    version: Annotated[int, typer.Argument(help="旧版本号 / old version", parser=params.key_version)],
+) -> None:
     """退役旧密钥版本（须已无数据密钥使用）/ Retire an old key version (none may still use it)."""
     from hezhang.services.keys import retire
     from hezhang.services.store_access import open_store
@@ -241,73 +246,61 @@ def _decided(outcome: object) -> None:
 @match_app.command("confirm")
 @guarded
 def match_confirm(
-    client: Annotated[str, typer.Option("--client")],
-    reconciliation: Annotated[str, typer.Argument()],
-    match_id: Annotated[int, typer.Argument()],
+    client: ClientOption,
+    reconciliation: Reconciliation,
+    match_id: MatchNumber,
 ) -> None:
     """确认一条建议勾对 / Confirm a suggestion."""
-    from uuid import UUID
-
     from hezhang.services.match_decisions import confirm
     from hezhang.services.store_access import open_store
 
-    _decided(confirm(open_store(), current_context(), UUID(client), UUID(reconciliation), match_id))
+    _decided(confirm(open_store(), current_context(), client, reconciliation, match_id))
 
 
 @match_app.command("reject")
 @guarded
 def match_reject(
-    client: Annotated[str, typer.Option("--client")],
-    reconciliation: Annotated[str, typer.Argument()],
-    match_id: Annotated[int, typer.Argument()],
+    client: ClientOption,
+    reconciliation: Reconciliation,
+    match_id: MatchNumber,
 ) -> None:
     """拒绝一条建议勾对 / Reject a suggestion."""
-    from uuid import UUID
-
     from hezhang.services.match_decisions import reject
     from hezhang.services.store_access import open_store
 
-    _decided(reject(open_store(), current_context(), UUID(client), UUID(reconciliation), match_id))
+    _decided(reject(open_store(), current_context(), client, reconciliation, match_id))
 
 
 @match_app.command("manual")
 @guarded
 def match_manual(
-    client: Annotated[str, typer.Option("--client")],
-    reconciliation: Annotated[str, typer.Argument()],
-    bank_rows: Annotated[str, typer.Option("--bank-rows", help="如 3;7")],
-    ledger_rows: Annotated[str, typer.Option("--ledger-rows", help="如 12")],
+    client: ClientOption,
+    reconciliation: Reconciliation,
+    bank_rows: Annotated[params.Rows, typer.Option("--bank-rows", help="银行行号，如 3;7", parser=params.rows)],
+    ledger_rows: Annotated[params.Rows, typer.Option("--ledger-rows", help="日记账行号，如 12", parser=params.rows)],
     reason: Annotated[str, typer.Option("--reason", help="理由 / why")],
 ) -> None:
     """手工勾对（须说明理由）/ Match lines by hand (with a reason)."""
-    from uuid import UUID
-
     from hezhang.services.match_decisions import manual_match
     from hezhang.services.store_access import open_store
 
-    def rows(text: str) -> list[int]:
-        return [int(x) for x in text.replace(",", ";").split(";") if x.strip()]
-
-    bank, ledger = rows(bank_rows), rows(ledger_rows)
-    outcome = manual_match(open_store(), current_context(), UUID(client), UUID(reconciliation), bank, ledger, reason)
-    _decided(outcome)
+    bank, ledger = list(bank_rows.numbers), list(ledger_rows.numbers)
+    _decided(manual_match(open_store(), current_context(), client, reconciliation, bank, ledger, reason))
 
 
 @match_app.command("undo")
 @guarded
 def match_undo(
-    client: Annotated[str, typer.Option("--client")],
-    reconciliation: Annotated[str, typer.Argument()],
-    match_id: Annotated[int, typer.Argument()],
+    client: ClientOption,
+    reconciliation: Reconciliation,
+    match_id: MatchNumber,
     reason: Annotated[str, typer.Option("--reason", help="理由 / why")],
 ) -> None:
     """取消一条勾对（须说明理由）/ Undo a match (with a reason)."""
-    from uuid import UUID
-
     from hezhang.services.match_decisions import unmatch
     from hezhang.services.store_access import open_store
 
-    _decided(unmatch(open_store(), current_context(), UUID(client), UUID(reconciliation), match_id, reason))
+    _decided(unmatch(open_store(), current_context(), client, reconciliation, match_id, reason))
 
 
 def register(app: typer.Typer) -> None:

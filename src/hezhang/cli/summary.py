@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from hezhang.cli.console import red, yellow
 from hezhang.services.parsing import ParseSummary
 
 
@@ -36,10 +37,10 @@ def print_summary(console: Console, s: ParseSummary, *, max_problems: int = 50) 
     table.add_row("提示 / notices", str(len(s.notices)))
     console.print(table)
     for p in s.problems[:max_problems]:
-        console.print(f"[red]✗[/red] {p}")
+        console.print(red("✗ ", p))
     if len(s.problems) > max_problems:
         console.print(
             f"… 另有 {len(s.problems) - max_problems} 个问题 / {len(s.problems) - max_problems} more problems"
         )
     for n in s.notices[:max_problems]:
-        console.print(f"[yellow]![/yellow] {n}")
+        console.print(yellow("! ", n))

@@ -130,12 +130,20 @@ def _character_class(ch: str) -> str:
     return "symbol" if unicodedata.category(ch)[0] in "PSZ" else "other letter"
 
 
+def _looks_like_activation_code(password: str) -> bool:
+    """An activation code typed at `hezhang login` starts the activation, so no password may look like one."""
+    from hezhang.security.activation import looks_like_activation_code  # it imports this module
+
+    return looks_like_activation_code(password)
+
+
 def check_new_password(password: str, *, user_name: str | None = None) -> list[str]:
     """The reasons `password` is refused as a new password ("中文 / English"); an empty list means accepted.
 
     Refused when shorter than `MIN_LENGTH` characters, common or breached (the bundled list, any case, also
     with digits and symbols around it), easy to guess by zxcvbn's estimate (keyboard runs, repeats, sequences,
-    dates, its 30,000 common passwords), containing the user name, or made of one character class only.
+    dates, its 30,000 common passwords), containing the user name, made of one character class only, or shaped
+    like an activation code.
     """
     reasons: list[str] = []
     if len(password) < MIN_LENGTH:
@@ -153,6 +161,8 @@ def check_new_password(password: str, *, user_name: str | None = None) -> list[s
     name = (user_name or "").strip().casefold()
     if len(name) >= MIN_USER_NAME_LENGTH and name in password.casefold():
         reasons.append("密码不能包含用户名 / the password must not contain the user name")
+    if _looks_like_activation_code(password):
+        reasons.append("密码不能是激活码的样式 / the password must not have the shape of an activation code")
     if password and len({_character_class(ch) for ch in password}) == 1:
         reasons.append(
             "密码不能只由一类字符组成（如全是数字或全是小写字母） / "

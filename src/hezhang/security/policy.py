@@ -78,6 +78,7 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"  # add, disable, assign
     REGISTER_RECORD = "register.record"  # confidentiality agreements, training records
     USER_LIST = "user.list"
+    SELF_READ = "self.read"  # one's own record (whoami): who one is, agreement, training, assignments
     CLIENT_CREATE = "client.create"
     CLIENT_LIST = "client.list"  # which clients the actor may read (each read is then authorized on its own)
     CLIENT_DIRECTORY = "client.directory"  # ids, names, statuses of every client (S0/S1, no contacts)
@@ -122,6 +123,7 @@ ACTIONS: Final[dict[Action, ActionRule]] = {
     Action.USER_MANAGE: _rule(A),
     Action.REGISTER_RECORD: _rule(A, SO),
     Action.USER_LIST: _rule(A, SO, AU),
+    Action.SELF_READ: _rule(A, SO, SU, AC, AS, AU, CU),
     Action.CLIENT_CREATE: _rule(A),
     Action.CLIENT_LIST: _rule(A, SO, SU, AC, AS, AU, CU),
     Action.CLIENT_DIRECTORY: _rule(A, SO),  # not supervisors: peer departments do not see each other's clients

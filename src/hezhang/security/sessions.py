@@ -35,12 +35,14 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class Validation:
-    """The outcome of presenting a token: the session to store next (last use updated, or ended)."""
+    """The outcome of presenting a token: the session to store next (last use updated, or ended), and `code`, what
+    the audit trail records: "valid", "invalid_token", "ended", "disabled", "expired_absolute" or "expired_idle"."""
 
     ok: bool
     reason_zh: str
     reason_en: str
     session: Session
+    code: str = "valid"
 
 
 def _require_utc(now: datetime) -> None:
@@ -50,7 +52,7 @@ def _require_utc(now: datetime) -> None:
 
 def hash_token(token: str) -> bytes:
     """The SHA-256 of a token: what the store keeps and looks sessions up by."""
-    return hashlib.sha256(token.encode("utf-8")).digest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()  # an odd token from the environment too
 
 
 def new_session(user_id: str, now: datetime) -> tuple[str, Session]:
@@ -73,27 +75,22 @@ def validate(session: Session, token: str, now: datetime, *, user_active: bool) 
     """
     _require_utc(now)
     if not hmac.compare_digest(session.id_hash, hash_token(token)):
-        return Validation(False, "会话凭证无效", "invalid session token", session)
+        return Validation(False, "会话凭证无效", "invalid session token", session, "invalid_token")
     if session.revoked_at is not None:
-        return Validation(False, "会话已结束，请重新登录", "the session has ended; please log in again", session)
+        return Validation(
+            False, "会话已结束，请重新登录", "the session has ended; please log in again", session, "ended"
+        )
     if not user_active:
-        return Validation(
-            False, "账户已停用，会话已结束", "the account is disabled; the session has ended", _end(session, now)
-        )
+        return Validation(False, "账户已停用，会话已结束", "the account is disabled; the session has ended",
+                          _end(session, now), "disabled")  # fmt: skip
     if now - session.created_at >= ABSOLUTE_TIMEOUT:
-        return Validation(
-            False,
-            "会话已超过 12 小时，请重新登录",
-            "the session is older than 12 hours; please log in again",
-            _end(session, now),
-        )
+        return Validation(False, "会话已超过 12 小时，请重新登录",
+                          "the session is older than 12 hours; please log in again", _end(session, now),
+                          "expired_absolute")  # fmt: skip
     if now - session.last_seen_at >= IDLE_TIMEOUT:
-        return Validation(
-            False,
-            "会话已闲置 30 分钟，请重新登录",
-            "the session was idle for 30 minutes; please log in again",
-            _end(session, now),
-        )
+        return Validation(False, "会话已闲置 30 分钟，请重新登录",
+                          "the session was idle for 30 minutes; please log in again", _end(session, now),
+                          "expired_idle")  # fmt: skip
     seen = max(session.last_seen_at, now)
     return Validation(True, "会话有效", "session valid", dataclasses.replace(session, last_seen_at=seen))
 

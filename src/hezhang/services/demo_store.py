@@ -1,10 +1,12 @@
 """The store's demo: one client-month in a fresh embedded store (SQLite and a local keyring), done by the people
 who would do it, ending with the client checking who touched its books.
 
-It runs in a folder of its own (never the firm's data folder), with generated passwords, and signs each person in
-with a password and a TOTP code as the command line would. What it shows: the door refusing someone not assigned,
-masked display, a reveal with its reason, maker-checker, and the client's access history verified by the
-standalone verifier.
+It runs in a folder of its own (never the firm's data folder) and plays each person as the command line would: the
+first admin is enrolled at `init` and signs in with a password and a TOTP code; everyone else gets an activation code
+from the admin and activates their own account with it (`hezhang activate`: a password they choose, generated here,
+and an authenticator they enrol, confirmed by its code), which signs them in. The admin never learns their
+passwords or secrets. What it shows: the door refusing someone not assigned, masked display, a reveal with its
+reason, maker-checker, and the client's access history verified by the standalone verifier.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from hezhang.domain.money import format_fen
 from hezhang.samples.client_month import generate_client_month
 from hezhang.security.policy import Role
 from hezhang.services import audit_trail, clients, imports, people, reveal, stored_reconciliation
+from hezhang.services.activation import ActivationCode, Answers, check_activation, complete_activation
 from hezhang.services.context import Context
 from hezhang.services.door import AccessDeniedError
 from hezhang.services.second_factor import Enrollment
@@ -54,6 +57,18 @@ def _signed_in(store: Store, name: str, password: str, enrollment: Enrollment) -
     return sign_in(store, name, password, pyotp.TOTP(enrollment.secret).now(), SOURCE).context
 
 
+def _activated(store: Store, given: ActivationCode) -> Context:
+    """The person the code was given to activates their account: their own password (generated, never printed),
+    their own authenticator (the secret shown to them, confirmed by its current code). They are signed in."""
+    pending = check_activation(store, given.name, given.code, SOURCE)
+    assert pending.enrollment is not None  # a new user enrols
+    totp = pyotp.TOTP(pending.enrollment.enrollment.secret).now()
+    answers = Answers(new_password=secrets.token_urlsafe(18), code=totp)
+    return complete_activation(
+        store, given.name, given.code, answers, SOURCE, enrollment=pending.enrollment
+    ).signed.context
+
+
 def run_store_demo(directory: Path, seed: int = 2026) -> StoreDemo:
     """Build a store in `directory / "store"` and run the month through it. A demo store left by an earlier run
     is replaced; any other non-empty folder there is refused."""
@@ -68,24 +83,23 @@ def run_store_demo(directory: Path, seed: int = 2026) -> StoreDemo:
     (folder / MARKER).write_text("hezhang demo store: `hezhang demo` replaces this folder\n", encoding="utf-8")
     settings = load_settings({"HEZHANG_DATA_DIR": str(folder), "HEZHANG_ENV": "dev"})
     store, _ = initialize(settings)
-    password = secrets.token_urlsafe(18)  # one generated password for every demo person; never printed
+    password = secrets.token_urlsafe(18)  # the first admin's, generated; never printed
     _, admin_mfa = people.bootstrap_admin(store, "demo.admin", password)
     admin = _signed_in(store, "demo.admin", password, admin_mfa)
     today = admin.today()
     people.add_department(store, admin, "一部")
-    enrolled = {}
+    codes = {}
     for name, role in (("demo.wang", Role.ACCOUNTANT), ("demo.li", Role.SUPERVISOR), ("demo.zhao", Role.ACCOUNTANT)):
-        _, enrolled[name] = people.add_user(store, admin, name, role, department="一部", password=password)
+        _, codes[name] = people.add_user(store, admin, name, role, department="一部")
         people.record_agreement(store, admin, name, "2026", today, today + timedelta(days=365))
         people.record_training(store, admin, name, "个人信息保护培训", today, 95, True)
     client_id = clients.create_client(store, admin, "上海演示商贸有限公司", contact_name="欧阳娜娜",
                                       contact_phone="13912345678")  # fmt: skip
     people.assign(store, admin, "demo.wang", client_id, today, today + timedelta(days=365))
-    _, enrolled["demo.client"] = people.add_user(store, admin, "demo.client", Role.CLIENT_USER, client_id=client_id,
-                                                 password=password)  # fmt: skip
+    _, codes["demo.client"] = people.add_user(store, admin, "demo.client", Role.CLIENT_USER, client_id=client_id)
 
-    wang = _signed_in(store, "demo.wang", password, enrolled["demo.wang"])
-    zhao = _signed_in(store, "demo.zhao", password, enrolled["demo.zhao"])
+    wang = _activated(store, codes["demo.wang"])
+    zhao = _activated(store, codes["demo.zhao"])
     try:
         clients.view_client(store, zhao, client_id)
         refusal = ""
@@ -100,7 +114,7 @@ def run_store_demo(directory: Path, seed: int = 2026) -> StoreDemo:
     # Maker-checker: the supervisor (who reaches the client through wang, of his department) prepares the month
     # himself and may then not review it; wang reconciles the month again as a new version (the supervisor's stays
     # as it was), prepares it, and the supervisor reviews wang's statement.
-    li = _signed_in(store, "demo.li", password, enrolled["demo.li"])
+    li = _activated(store, codes["demo.li"])
     own = stored_reconciliation.reconcile_period(store, li, client_id, account, month.period, book_opening=opening)
     stored_reconciliation.advance(store, li, client_id, own.reconciliation_id, "prepared")
     try:
@@ -116,7 +130,7 @@ def run_store_demo(directory: Path, seed: int = 2026) -> StoreDemo:
     stored_reconciliation.advance(store, wang, client_id, rec, "prepared")
     status = stored_reconciliation.advance(store, li, client_id, rec, "reviewed")
 
-    owner = _signed_in(store, "demo.client", password, enrolled["demo.client"])
+    owner = _activated(store, codes["demo.client"])
     history = directory / "store-access-history.jsonl"
     made = audit_trail.export_access_history(store, owner, client_id, history)
     report = verify_export(history.read_bytes(), load_public_keys(made.key_pem))

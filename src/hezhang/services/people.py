@@ -2,12 +2,17 @@
 confidentiality agreements and privacy training (the facts the policy decides on).
 
 Each function goes through the door (`services.door`): user management is `Action.USER_MANAGE` (firm admin),
-the registers `Action.REGISTER_RECORD` (firm admin, security officer), the list `Action.USER_LIST`. The first
+the registers `Action.REGISTER_RECORD` (firm admin, security officer), the list `Action.USER_LIST`, one's own
+record `Action.SELF_READ`. The first
 firm admin is made by `bootstrap_admin`, only while no user exists.
 
-A new user gets a TOTP secret and recovery codes, shown once (`Enrollment`); enrolment completes at their first
-sign-in with a valid code. A password reset changes the password and ends the user's sessions, and never touches
-the second factor: the next sign-in still needs a TOTP code (or a recovery code).
+The firm admin never sees or chooses another person's password or second factor. A new user, a password reset
+and a second-factor reset each give the admin a one-time activation code (`services.activation`), shown once, to
+hand over; with it the person chooses their own password and enrols their own authenticator. A password reset ends
+the user's sessions and keeps the second factor: the person proves it when they activate. A second-factor reset
+ends the sessions and forgets the authenticator and the recovery codes: the person proves their password and enrols
+a new one. Only the first firm admin (`bootstrap_admin`, while nobody exists) is enrolled directly: they are the
+person at the keyboard.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from uuid import UUID, uuid4
 
 from hezhang.security.passwords import check_new_password, hash_password
 from hezhang.security.policy import Action, Role
+from hezhang.services.activation import ActivationCode, issue, prepare_code
 from hezhang.services.context import Context
 from hezhang.services.door import Passage, door, record_event
 from hezhang.services.errors import UserError
@@ -28,6 +34,7 @@ from hezhang.store.repositories.people import PeopleRepository, User
 from hezhang.store.tables import new_id
 
 __all__ = [
+    "ActivationCode",
     "Enrollment",
     "PeopleInputError",
     "UserView",
@@ -41,6 +48,7 @@ __all__ = [
     "record_agreement",
     "record_training",
     "reset_password",
+    "reset_second_factor",
     "whoami",
 ]
 
@@ -73,10 +81,6 @@ class UserView:
 def _refuse(reasons: list[str]) -> None:
     if reasons:
         raise PeopleInputError("；".join(reasons) if len(reasons) > 1 else reasons[0])
-
-
-def _password_reasons(password: str, name: str) -> list[str]:
-    return check_new_password(password, user_name=name)
 
 
 def _role(role: Role | str) -> Role:
@@ -116,7 +120,7 @@ def _user_reasons(name: str, role: Role, client_id: UUID | None, department: str
 
 
 def _check_new_user(name: str, role: Role, client_id: UUID | None, department: str | None, password: str) -> None:
-    _refuse(_user_reasons(name, role, client_id, department) + _password_reasons(password, name))
+    _refuse(_user_reasons(name, role, client_id, department) + check_new_password(password, user_name=name))
 
 
 def _insert_user(passage_people: PeopleRepository, user_id: UUID, name: str, role: Role, password_hash: str, *,
@@ -134,24 +138,25 @@ def _insert_user(passage_people: PeopleRepository, user_id: UUID, name: str, rol
 
 def add_user(
     store: Store, ctx: Context, name: str, role: Role | str, *, display_name: str | None = None,
-    department: str | None = None, client_id: UUID | None = None, password: str,
-) -> tuple[UUID, Enrollment]:  # fmt: skip
-    """A new user with a password and a fresh second factor; returns the id and the `Enrollment` to show once."""
+    department: str | None = None, client_id: UUID | None = None,
+) -> tuple[UUID, ActivationCode]:  # fmt: skip
+    """A new user, without a password or a second factor of anyone's choosing: returns the id and the activation code
+    to hand over (shown once), with which the person chooses their password and enrols their authenticator."""
     role = _role(role)
-    _check_new_user(name, role, client_id, department, password)
+    _refuse(_user_reasons(name, role, client_id, department))
     user_id = new_id()
-    # argon2 (the password, ten recovery codes) before the transaction: no lock is held while hashing
-    prepared, password_hash = prepare_enrollment(store.keyring, user_id, name), hash_password(password)
+    prepared = prepare_code(placeholder_password=True)  # argon2 before the transaction: no lock held while hashing
+    assert prepared.placeholder_hash is not None
     with door(store, ctx, Action.USER_MANAGE, clients=[client_id] if client_id else None) as passage:
         people = passage.uow.people
         if client_id is not None and passage.uow.clients.get(client_id) is None:
             raise PeopleInputError(f"没有这个客户 / no such client: {client_id}")
-        _insert_user(people, user_id, name, role, password_hash, display_name=display_name,
+        _insert_user(people, user_id, name, role, prepared.placeholder_hash, display_name=display_name,
                      department=department, client_id=client_id)  # fmt: skip
-        store_enrollment(people, user_id, prepared)
-        passage.touched(f"users:{user_id}", "S0", "S3", detail=f"user {name} added as {role.value}",
+        code = issue(passage, ctx, _find(people, user_id), prepared, new_password=True, new_second_factor=True)
+        passage.touched(f"users:{user_id}", "S0", "S3", detail=f"user {name} added as {role.value}; activation issued",
                         client_id=client_id)  # fmt: skip
-    return user_id, prepared.enrollment
+    return user_id, code
 
 
 def needs_first_admin(store: Store) -> bool:
@@ -187,8 +192,8 @@ def bootstrap_admin(store: Store, name: str, password: str) -> tuple[UUID, Enrol
 
 
 def disable_user(store: Store, ctx: Context, user: str | UUID) -> int:
-    """Disable the account and end every session of it at once; returns how many sessions were live.
-    The last active firm admin cannot be disabled (nobody could manage people any more)."""
+    """Disable the account, end every session of it at once and revoke its activation code; returns how many
+    sessions were live. The last active firm admin cannot be disabled (nobody could manage people any more)."""
     with door(store, ctx, Action.USER_MANAGE) as passage:
         people = passage.uow.people
         found = _find(people, user)
@@ -196,21 +201,48 @@ def disable_user(store: Store, ctx: Context, user: str | UUID) -> int:
             raise PeopleInputError("不能停用最后一位管理员 / the last active firm admin cannot be disabled")
         now = ctx.now()
         people.disable(found.id, now)
+        people.revoke_activations(found.id, now)
         ended = passage.uow.logins.revoke_all(found.id, now)
         passage.touched(f"users:{found.id}", "S0", detail=f"user {found.name} disabled; {ended} sessions ended")
     return ended
 
 
-def reset_password(store: Store, ctx: Context, user: str | UUID, password: str) -> None:
-    """A new password (checked like any new one); the user's sessions end. The second factor is untouched: a
-    reset never bypasses TOTP."""
+def _active(people: PeopleRepository, user: str | UUID) -> User:
+    found = _find(people, user)
+    if not found.active:
+        raise PeopleInputError(f"账号已停用 / the account is disabled: {found.name}")
+    return found
+
+
+def reset_password(store: Store, ctx: Context, user: str | UUID) -> ActivationCode:
+    """The user's password stops working and their sessions end; returns the activation code with which they choose
+    a new one. The second factor stays: they prove it when they activate (a reset never bypasses it)."""
+    prepared = prepare_code(placeholder_password=True)
+    assert prepared.placeholder_hash is not None
     with door(store, ctx, Action.USER_MANAGE) as passage:
-        found = _find(passage.uow.people, user)
-        _refuse(_password_reasons(password, found.name))
-        now = ctx.now()
-        passage.uow.people.set_password(found.id, hash_password(password), now)
+        people, now = passage.uow.people, ctx.now()
+        found = _active(people, user)
+        people.set_password(found.id, prepared.placeholder_hash, now)
         ended = passage.uow.logins.revoke_all(found.id, now)
-        passage.touched(f"users:{found.id}", "S0", "S3", detail=f"password reset; {ended} sessions ended")
+        code = issue(passage, ctx, found, prepared, new_password=True, new_second_factor=False)
+        passage.touched(f"users:{found.id}", "S0", "S3",
+                        detail=f"password reset: activation issued; {ended} sessions ended")  # fmt: skip
+    return code
+
+
+def reset_second_factor(store: Store, ctx: Context, user: str | UUID) -> ActivationCode:
+    """A lost authenticator: the user's TOTP secret and unused recovery codes are forgotten and their sessions end;
+    returns the activation code with which they prove their password and enrol a new authenticator."""
+    prepared = prepare_code(placeholder_password=False)
+    with door(store, ctx, Action.USER_MANAGE) as passage:
+        people, now = passage.uow.people, ctx.now()
+        found = _active(people, user)
+        people.clear_second_factor(found.id)
+        ended = passage.uow.logins.revoke_all(found.id, now)
+        code = issue(passage, ctx, _find(people, found.id), prepared, new_password=False, new_second_factor=True)
+        passage.touched(f"users:{found.id}", "S0", "S3",
+                        detail=f"second factor reset: activation issued; {ended} sessions ended")  # fmt: skip
+    return code
 
 
 def add_department(store: Store, ctx: Context, name: str) -> UUID:
@@ -251,11 +283,9 @@ def end_assignment(store: Store, ctx: Context, user: str | UUID, client_id: UUID
 
 
 def _staff(passage: Passage, user: str | UUID) -> User:
-    found = _find(passage.uow.people, user)
+    found = _active(passage.uow.people, user)
     if found.role == Role.CLIENT_USER:
         raise PeopleInputError(f"客户人员不能分派到客户 / a client user is not assigned to clients: {found.name}")
-    if not found.active:
-        raise PeopleInputError(f"账号已停用 / the account is disabled: {found.name}")
     return found
 
 
@@ -324,9 +354,11 @@ def list_users(store: Store, ctx: Context) -> list[UserView]:
 
 
 def whoami(store: Store, ctx: Context) -> UserView:
-    """The signed-in user's own record. Not client data and not someone else's: read without the door."""
-    with store.work([]) as (uow, _):
-        found = uow.people.user(ctx.user_id)
+    """The signed-in user's own record, read through the door like any other read (`Action.SELF_READ`)."""
+    with door(store, ctx, Action.SELF_READ, resource=f"users:{ctx.user_id}") as passage:
+        people = passage.uow.people
+        found = people.user(ctx.user_id)
         if found is None:
             raise PeopleInputError(f"没有这个用户 / no such user: {ctx.user_id}")
-        return _view(uow.people, found, ctx.today(), uow.people.department_names())
+        passage.touched(f"users:{found.id}", "S0", "S1", detail="own record read")
+        return _view(people, found, ctx.today(), people.department_names())

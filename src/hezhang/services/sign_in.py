@@ -13,7 +13,8 @@ one; the person is told the same thing for every wrong credential, and the audit
 A successful sign-in with a password hashed under older argon2 parameters stores a fresh hash. A disabled user
 cannot sign in, and disabling a user ends their sessions at once.
 
-Every attempt writes an audit event (action "login", outcome allowed or denied, the reason). An unknown name is
+Every attempt writes an audit event (action "login", outcome allowed or denied, the reason), and so does every
+session token refused on use (action "session", see `resume`). An unknown name is
 recorded as "(unknown user)", never as typed: a password typed into the name box must not land in the
 permanent trail (the lockout counter of a name is keyed by a hash of it for the same reason).
 
@@ -44,11 +45,23 @@ from hezhang.store.repositories.logins import ACCOUNT, SOURCE
 from hezhang.store.repositories.people import RecoveryCode, User
 from hezhang.store.uow import UnitOfWork
 
-__all__ = ["UNKNOWN_USER", "SessionEndedError", "SignInError", "SignedIn", "resume", "sign_in", "sign_out"]
+__all__ = [
+    "UNKNOWN_USER",
+    "Attempt",
+    "SessionEndedError",
+    "SignInError",
+    "SignedIn",
+    "account_subject",
+    "actor_label",
+    "check_second_factor",
+    "resume",
+    "sign_in",
+    "sign_out",
+]
 
-LOGIN, LOGOUT = "login", "logout"
+LOGIN, LOGOUT, SESSION = "login", "logout", "session"
 UNKNOWN_USER: Final = "(unknown user)"
-_SOURCE_LIMIT = 200
+SOURCE_LIMIT = 200
 
 
 class SignInError(UserError):
@@ -77,17 +90,20 @@ class SignedIn:
 _WRONG = "用户名、密码或验证码不正确 / the name, password or code is wrong"
 
 
-def _account_subject(name: str, source: str) -> str:
+def account_subject(name: str, source: str) -> str:
     """The lockout key of (name, address): a hash, so that a password typed as a name is never stored."""
     return hashlib.sha256(f"{name.casefold()}\x00{source}".encode()).hexdigest()
 
 
-def _label(user: User | None) -> str:
+def actor_label(user: User | None) -> str:
+    """How the trail names the person trying: "name <id>", or UNKNOWN_USER (never the name as typed)."""
     return UNKNOWN_USER if user is None else f"{user.name} <{user.id}>"
 
 
 @dataclass
-class _Attempt:
+class Attempt:
+    """A credential check under way: the user (None: unknown), the first failure, and what to mark used."""
+
     user: User | None
     failure: str | None = None
     totp_step: int | None = None
@@ -95,8 +111,10 @@ class _Attempt:
     new_hash: str | None = None
 
 
-def _second_factor(store: Store, attempt: _Attempt, code: str | None, recovery: str | None,
-                   codes: list[RecoveryCode], at: datetime) -> None:  # fmt: skip
+def check_second_factor(store: Store, attempt: Attempt, code: str | None, recovery: str | None,
+                        codes: list[RecoveryCode], at: datetime) -> None:  # fmt: skip
+    """The user's enrolled second factor: a TOTP `code` (never a step used before) or one of their `codes` (the
+    unused recovery codes) matching `recovery`; sets the step or code to mark used, or the failure."""
     user = attempt.user
     assert user is not None
     if recovery is not None:
@@ -129,8 +147,8 @@ def sign_in(
     Raises `SignInError` (the same message for every wrong credential; a lockout says how long to wait)."""
     at = now or utc_now()
     request_id = uuid4().hex
-    name, source = name.strip(), source[:_SOURCE_LIMIT]
-    subject = _account_subject(name, source)
+    name, source = name.strip(), source[:SOURCE_LIMIT]
+    subject = account_subject(name, source)
     with store.work([]) as (uow, _):
         user = uow.people.by_name(name) if name else None
         usual = uow.logins.usual_sources(user.id, at) if user is not None else frozenset()
@@ -142,7 +160,7 @@ def sign_in(
         reason = f"locked_out: retry after {gate.retry_after}"
         _record(store, user, source, "denied", reason, request_id)
         raise SignInError(f"{gate.reason_zh} / {gate.reason_en}", "locked_out")
-    attempt = _Attempt(user)
+    attempt = Attempt(user)
     verification = verify_password(user.password_hash if user is not None else None, password)
     if user is None:
         attempt.failure = "unknown_user"
@@ -151,7 +169,7 @@ def sign_in(
     elif not user.active:
         attempt.failure = "disabled"
     else:
-        _second_factor(store, attempt, code, recovery_code, codes, at)
+        check_second_factor(store, attempt, code, recovery_code, codes, at)
     if attempt.failure is None and verification.needs_rehash:
         attempt.new_hash = hash_password(password)
     token = _settle(store, attempt, subject, source, at, request_id)
@@ -160,20 +178,20 @@ def sign_in(
     return SignedIn(token, Context(user_id=user.id, source=source, request_id=request_id))
 
 
-def _settle(store: Store, attempt: _Attempt, subject: str, source: str, at: datetime, request_id: str) -> str | None:
+def _settle(store: Store, attempt: Attempt, subject: str, source: str, at: datetime, request_id: str) -> str | None:
     """Write the outcome in one transaction: the used step or code (compare-and-set), the counters, the session,
     and the audit event of the attempt."""
     with store.work([]) as (uow, _):
         token = _settle_in(uow, attempt, subject, source, at)
         user = attempt.user
-        uow.audit.record(at=at, actor=_label(user), source=source, action=LOGIN, client=None,
+        uow.audit.record(at=at, actor=actor_label(user), source=source, action=LOGIN, client=None,
                          resource="" if user is None else f"users:{user.id}", data_classes=("S0",),
                          outcome="denied" if token is None else "allowed", reason=attempt.failure or "",
                          request_id=request_id)  # fmt: skip
         return token
 
 
-def _settle_in(uow: UnitOfWork, attempt: _Attempt, subject: str, source: str, at: datetime) -> str | None:
+def _settle_in(uow: UnitOfWork, attempt: Attempt, subject: str, source: str, at: datetime) -> str | None:
     """The used step or code (compare-and-set), the lockout counters and, on success, the session."""
     people, logins, user = uow.people, uow.logins, attempt.user
     logins.lock_counters(f"{ACCOUNT}:{subject}", f"{SOURCE}:{source}")
@@ -201,39 +219,55 @@ def _settle_in(uow: UnitOfWork, attempt: _Attempt, subject: str, source: str, at
 def _record(store: Store, user: User | None, source: str, outcome: str, reason: str, request_id: str,
             action: str = LOGIN) -> None:  # fmt: skip
     resource = "" if user is None else f"users:{user.id}"
-    record_event(store, actor=_label(user), source=source, action=action, outcome=outcome, reason=reason,
+    record_event(store, actor=actor_label(user), source=source, action=action, outcome=outcome, reason=reason,
                  request_id=request_id, resource=resource)  # fmt: skip
 
 
 def resume(store: Store, token: str, source: str, now: datetime | None = None) -> Context:
     """The context of a live session: checks the token, the user, the idle and absolute timeouts, and records the
-    use. A session refused for its age, idleness or a disabled user is ended. Raises `SessionEndedError`."""
+    use. A session refused for its age, idleness or a disabled user is ended. Raises `SessionEndedError`.
+
+    Every refused token is an audit event (action "session", outcome denied, from `source`): "unknown_session" for a
+    token no session has (forged, or from another store), else the session's user and why ("ended",
+    "expired_idle", "expired_absolute", "disabled"), written in the transaction that ends the session."""
     at = now or utc_now()
-    validation = None
+    source = source[:SOURCE_LIMIT]
     with store.work([]) as (uow, _):
         found = uow.logins.session(hash_token(token))
+        user, validation = None, None
         if found is not None:
             session = found[0]
             user = uow.people.user(UUID(session.user_id))
             validation = validate(session, token, at, user_active=user is not None and user.active)
             if validation.session != session:
                 uow.logins.save_session(validation.session)
+        if validation is None or not validation.ok:
+            reason = "unknown_session" if validation is None else validation.code
+            uow.audit.record(at=at, actor=actor_label(user), source=source, action=SESSION, client=None,
+                             resource="" if user is None else f"users:{user.id}", data_classes=("S0",),
+                             outcome="denied", reason=reason, request_id=uuid4().hex)  # fmt: skip
     if validation is None:
         raise SessionEndedError("会话凭证无效，请重新登录 / the session token is not valid: sign in again")
     if not validation.ok:
         raise SessionEndedError(f"{validation.reason_zh} / {validation.reason_en}")
-    return Context(user_id=UUID(validation.session.user_id), source=source[:_SOURCE_LIMIT])
+    return Context(user_id=UUID(validation.session.user_id), source=source)
 
 
-def sign_out(store: Store, token: str, now: datetime | None = None) -> bool:
-    """End the session of `token` (False when there was no live one); recorded as a "logout" event."""
+def sign_out(store: Store, token: str, now: datetime | None = None, source: str = "") -> bool:
+    """End the session of `token` (False when there was no live one); recorded as a "logout" event from `source`
+    (default: where the session was opened), allowed, or denied for a token that is unknown ("unknown_session") or
+    already ended ("ended")."""
     at = now or utc_now()
     with store.work([]) as (uow, _):
         found = uow.logins.session(hash_token(token))
+        user = None if found is None else uow.people.user(UUID(found[0].user_id))
+        where = (source or (found[1] if found is not None else "") or "")[:SOURCE_LIMIT]
         if found is None or found[0].revoked_at is not None:
+            uow.audit.record(at=at, actor=actor_label(user), source=where, action=LOGOUT, client=None,
+                             resource="" if user is None else f"users:{user.id}", data_classes=("S0",),
+                             outcome="denied", reason="unknown_session" if found is None else "ended",
+                             request_id=uuid4().hex)  # fmt: skip
             return False
-        session, source = found
-        uow.logins.save_session(dataclasses.replace(session, revoked_at=at))
-        user = uow.people.user(UUID(session.user_id))
-    _record(store, user, source or "", "allowed", "", uuid4().hex, action=LOGOUT)
+        uow.logins.save_session(dataclasses.replace(found[0], revoked_at=at))
+    _record(store, user, where, "allowed", "", uuid4().hex, action=LOGOUT)
     return True

@@ -8,15 +8,15 @@ Then the trail is verified: every event chained, every checkpoint signed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import pyotp
 import pytest
 
-from factories.people import client_user, staff, user_name
+from factories.enrollment import activate
+from factories.people import client_user, session_token, staff, user_name
 from hezhang.audit.event import AuditEvent
 from hezhang.domain.money import format_fen
 from hezhang.domain.period import Period
@@ -24,7 +24,9 @@ from hezhang.samples.bank_exports import render_standard_csv
 from hezhang.samples.client_month import generate_client_month
 from hezhang.samples.statements import generate_bank_lines
 from hezhang.security.policy import Role
+from hezhang.security.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
 from hezhang.services import (
+    activation,
     alerts,
     audit_trail,
     backup,
@@ -40,7 +42,7 @@ from hezhang.services import (
     sign_in,
     stored_reconciliation,
 )
-from hezhang.services.context import Context
+from hezhang.services.context import Context, utc_now
 from hezhang.services.door import AccessDeniedError
 from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
@@ -206,9 +208,11 @@ def test_each_service_writes_exactly_its_events(store: Store, month: dict[str, A
         lambda: offboarding.export_client(store, supervisor, client, tmp_path / "handover"),
     )
 
-    new_id, enrollment = trail.step([("user.manage", "allowed", None)],
-                                    lambda: people.add_user(store, admin, "zhang.san", Role.ACCOUNTANT,
-                                                            department="一部", password=PASSWORD))  # fmt: skip
+    new_id, given = trail.step([("activation.issue", "allowed", None), ("user.manage", "allowed", None)],
+                               lambda: people.add_user(store, admin, "zhang.san", Role.ACCOUNTANT,
+                                                       department="一部"))  # fmt: skip
+    assert trail.last[0].reason.startswith("for zhang.san: new password, new second factor; expires ")
+    assert trail.last[0].actor.startswith(user_name(store, admin)) and trail.last[0].resource == f"users:{new_id}"
     today = admin.today()
     trail.step(
         [("register.record", "allowed", None)],
@@ -225,12 +229,14 @@ def test_each_service_writes_exactly_its_events(store: Store, month: dict[str, A
     trail.step([("login", "denied", None)],
                lambda: sign_in.sign_in(store, "zhang.san", "wrong password", "000000", "10.0.0.8"),
                raises=sign_in.SignInError)  # fmt: skip
-    code = pyotp.TOTP(enrollment.secret).now()
-    signed = trail.step(
-        [("login", "allowed", None)], lambda: sign_in.sign_in(store, "zhang.san", PASSWORD, code, "10.0.0.8")
-    )
-    assert trail.last[0].source == "10.0.0.8"
-    zhang: Context = signed.context
+    trail.step([("activation.use", "denied", None)],
+               lambda: activation.check_activation(store, "zhang.san", "2222-3333-4444-5555", "10.0.0.8"),
+               raises=activation.ActivationError)  # fmt: skip
+    assert trail.last[0].reason == "bad_activation_code"
+    done, _ = trail.step([("activation.use", "allowed", None), ("login", "allowed", None)],
+                         lambda: activate(store, given, PASSWORD, "10.0.0.8"))  # fmt: skip
+    assert trail.last[0].reason == "used: new password, new second factor" and trail.last[1].source == "10.0.0.8"
+    zhang: Context = done.signed.context
     trail.step([("client.read", "allowed", client)], lambda: clients.view_client(store, zhang, client))
     assert trail.last[0].request_id == zhang.request_id
 
@@ -292,9 +298,16 @@ def test_the_remaining_services_write_exactly_their_events(store: Store, month: 
     today = admin.today()
 
     trail.step([("user.manage", "allowed", None)], lambda: people.add_department(store, admin, "三部"))
-    li, _ = people.add_user(store, admin, "li.si", Role.ASSISTANT, department="三部", password=PASSWORD)
+    li, _ = people.add_user(store, admin, "li.si", Role.ASSISTANT, department="三部")
     trail.step([("user.list", "allowed", None)], lambda: people.list_users(store, officer))
-    trail.step([("user.manage", "allowed", None)], lambda: people.reset_password(store, admin, li, PASSWORD + "x"))
+    given = trail.step([("activation.issue", "allowed", None), ("user.manage", "allowed", None)],
+                       lambda: people.reset_password(store, admin, li))  # fmt: skip
+    trail.step([("activation.use", "denied", None)],
+               lambda: activation.check_activation(store, "li.si", given.code, "10.0.0.9", now=given.expires_at),
+               raises=activation.ActivationError)  # fmt: skip
+    assert trail.last[0].reason == "expired"
+    trail.step([("activation.issue", "allowed", None), ("user.manage", "allowed", None)],
+               lambda: people.reset_second_factor(store, admin, li))  # fmt: skip
     trail.step(
         [("user.manage", "allowed", client)],
         lambda: people.assign(store, admin, li, client, today, today + timedelta(days=30)),
@@ -355,3 +368,38 @@ def test_the_remaining_services_write_exactly_their_events(store: Store, month: 
     trail.step([("audit.verify", "denied", None)], lambda: audit_trail.verify_trail(store, admin),
                raises=AccessDeniedError)  # fmt: skip
     assert audit_trail.verify_trail(store, officer).ok
+
+
+def test_reading_oneself_and_every_refused_session_token_write_exactly_their_events(store: Store) -> None:
+    """`whoami` is an audited read; a forged, ended or timed-out session token is a denied "session" event with the
+    reason and the source it was presented from, and a logout with a forged or ended one a denied "logout"."""
+    trail = Trail(store)
+    clerk = staff(store, Role.ACCOUNTANT)
+    name = user_name(store, clerk)
+    trail.step([("self.read", "allowed", None)], lambda: people.whoami(store, clerk))
+    assert trail.last[0].resource == f"users:{clerk.user_id}" and trail.last[0].actor.startswith(name)
+
+    def refused(token: str, at: datetime | None = None) -> Callable[[], Any]:
+        return lambda: sign_in.resume(store, token, "cli:uid:1000@desk-7", now=at)
+
+    trail.step([("session", "denied", None)], refused("forged-or-from-elsewhere"), raises=sign_in.SessionEndedError)
+    event = trail.last[0]
+    assert (event.actor, event.reason, event.source) == (sign_in.UNKNOWN_USER, "unknown_session", "cli:uid:1000@desk-7")
+    token = session_token(store, clerk)
+    idle = utc_now() + IDLE_TIMEOUT
+    trail.step([("session", "denied", None)], refused(token, idle), raises=sign_in.SessionEndedError)
+    assert trail.last[0].reason == "expired_idle" and trail.last[0].actor.startswith(name)
+    trail.step([("session", "denied", None)], refused(token, idle), raises=sign_in.SessionEndedError)
+    assert trail.last[0].reason == "ended"  # ended for good when it timed out
+    token = session_token(store, clerk)
+    trail.step([("logout", "allowed", None)], lambda: sign_in.sign_out(store, token, source="cli:uid:1000@desk-7"))
+    trail.step([("session", "denied", None)], refused(token), raises=sign_in.SessionEndedError)
+    assert trail.last[0].reason == "ended" and trail.last[0].source == "cli:uid:1000@desk-7"
+    trail.step([("logout", "denied", None)], lambda: sign_in.sign_out(store, token, source="cli:uid:1000@desk-7"))
+    assert trail.last[0].reason == "ended" and trail.last[0].actor.startswith(name)
+    trail.step([("logout", "denied", None)], lambda: sign_in.sign_out(store, "forged", source="cli:uid:1000@desk-7"))
+    assert (trail.last[0].reason, trail.last[0].actor) == ("unknown_session", sign_in.UNKNOWN_USER)
+    old = session_token(store, clerk)
+    trail.step([("session", "denied", None)], refused(old, utc_now() + ABSOLUTE_TIMEOUT),
+               raises=sign_in.SessionEndedError)  # fmt: skip
+    assert trail.last[0].reason == "expired_absolute"

@@ -1,5 +1,6 @@
-"""People services on SQLite and PostgreSQL: the first admin, users with a second factor shown once, departments,
-assignments and registers, each through the door; and the actor facts the door decides on."""
+"""People services on SQLite and PostgreSQL: the first admin (enrolled directly), users made and reset through
+activation codes (the admin never sees a password or a second factor), departments, assignments and registers, each
+through the door; and the actor facts the door decides on."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from factories.people import client_user, staff, user_name
 from hezhang.config import load_settings
 from hezhang.security.keyring import Keyring
 from hezhang.security.policy import Action, Reason, Role
+from hezhang.services.activation import ActivationError, check_activation
 from hezhang.services.clients import create_client
 from hezhang.services.context import Context, utc_now
 from hezhang.services.door import AccessDeniedError, door
@@ -27,10 +29,12 @@ from hezhang.services.people import (
     list_users,
     record_agreement,
     record_training,
+    reset_password,
+    reset_second_factor,
     whoami,
 )
 from hezhang.services.store_access import Store
-from hezhang.store.tables import audit_events, recovery_codes, users
+from hezhang.store.tables import activations, audit_events, recovery_codes, users
 from hezhang.store.uow import UnitOfWork
 from integration.conftest import StoreDb
 
@@ -91,7 +95,7 @@ def test_bootstrap_makes_the_first_admin_only(store_db: StoreDb, tmp_path_factor
     first = Context(user_id=user_id)
     with pytest.raises(PeopleInputError, match="最后一位管理员"):
         disable_user(fresh, first, "first.admin")
-    add_user(fresh, first, "second.admin", Role.FIRM_ADMIN, password=PASSWORD)
+    add_user(fresh, first, "second.admin", Role.FIRM_ADMIN)
     with UnitOfWork(fresh.engine, []) as uow:
         second = uow.people.by_name("second.admin")
         assert second is not None
@@ -102,46 +106,75 @@ def test_bootstrap_makes_the_first_admin_only(store_db: StoreDb, tmp_path_factor
     fresh.engine.dispose()
 
 
-def test_add_user_shows_the_second_factor_once_and_keeps_only_hashes(
+def test_add_user_gives_the_admin_an_activation_code_and_no_secret(
     store: Store, admin: Context, client_id: UUID
 ) -> None:
-    user_id, enrollment = add_user(store, admin, "wang.fang", Role.ACCOUNTANT, display_name="王芳", password=PASSWORD)
+    """The firm admin is handed a one-time code, never a password or a second factor: the new user has no TOTP
+    secret and no recovery code until they activate, and a password nobody knows."""
+    user_id, given = add_user(store, admin, "wang.fang", Role.ACCOUNTANT, display_name="王芳")
+    assert (given.user_id, given.name, given.new_password, given.new_second_factor) == (
+        user_id,
+        "wang.fang",
+        True,
+        True,
+    )
+    assert not hasattr(given, "secret") and given.code not in repr(given)
     with store.engine.connect() as c:
         row = c.execute(select(users).where(users.c.id == user_id)).mappings().one()
-        codes = c.execute(select(recovery_codes.c.code_hash).where(recovery_codes.c.user_id == user_id)).scalars()
-        hashes = list(codes)
+        codes = c.execute(select(recovery_codes.c.code_hash).where(recovery_codes.c.user_id == user_id)).all()
+        pending = c.execute(select(activations).where(activations.c.user_id == user_id)).mappings().one()
     assert row["name"] == "wang.fang" and row["display_name"] == "王芳" and row["active"]
-    assert row["mfa_enrolled_at"] is None  # completed by the first sign-in with a code
-    assert len(hashes) == 10 and all(h.startswith("$argon2id$") for h in hashes)
-    assert not {c.replace("-", "") for c in enrollment.recovery_codes} & set(hashes)
-    boss_id, _ = add_user(store, admin, "boss.of.client", Role.CLIENT_USER, client_id=client_id, password=PASSWORD)
+    assert row["totp_secret"] is None and row["mfa_enrolled_at"] is None and codes == []
+    assert row["password_hash"].startswith("$argon2id$")  # of a random password: nobody can sign in before activating
+    assert pending["code_hash"].startswith("$argon2id$") and pending["issued_by"] == user_name(store, admin)
+    boss_id, _ = add_user(store, admin, "boss.of.client", Role.CLIENT_USER, client_id=client_id)
     with UnitOfWork(store.engine, []) as uow:
         boss = uow.people.actor(boss_id, admin.today())
-    assert boss is not None and boss.own_client == client_id
+    assert boss is not None and boss.own_client == client_id and not boss.mfa_enrolled
+
+
+def test_a_new_code_replaces_the_open_one_and_keeps_what_it_asks(store: Store, admin: Context) -> None:
+    """A password reset of someone who never activated still has them enrol an authenticator; the first code stops
+    working; a disabled account's code works no more."""
+    _, first = add_user(store, admin, "not.yet", Role.ASSISTANT)
+    second = reset_password(store, admin, "not.yet")
+    assert second.new_password and second.new_second_factor and second.code != first.code
+    with pytest.raises(ActivationError) as caught:
+        check_activation(store, "not.yet", first.code, "10.6.0.1")
+    assert caught.value.reason == "bad_activation_code"
+    assert check_activation(store, "not.yet", second.code, "10.6.0.1").enrollment is not None
+    disable_user(store, admin, "not.yet")
+    with pytest.raises(ActivationError) as caught:
+        check_activation(store, "not.yet", second.code, "10.6.0.1")
+    assert caught.value.reason == "no_activation"
+    with pytest.raises(PeopleInputError, match="已停用"):
+        reset_second_factor(store, admin, "not.yet")
 
 
 def test_add_user_refuses_bad_input_with_every_reason(store: Store, admin: Context, client_id: UUID) -> None:
     with pytest.raises(PeopleInputError) as caught:
-        add_user(store, admin, "weak.user", Role.ACCOUNTANT, password="abcdefgh")
+        add_user(store, admin, "x", "janitor")
     message = str(caught.value)
-    assert "至少需要 12 个字符" in message and "一类字符" in message
-    with pytest.raises(PeopleInputError, match="客户人员须指定所属客户"):
-        add_user(store, admin, "lost.client", Role.CLIENT_USER, password=PASSWORD)
+    assert "未知角色" in message
+    with pytest.raises(PeopleInputError) as caught:
+        add_user(store, admin, "x", Role.CLIENT_USER, department="一部")
+    message = str(caught.value)
+    assert "2–64" in message and "客户人员须指定所属客户" in message and "不属于本所部门" in message
     with pytest.raises(PeopleInputError, match="只有客户人员"):
-        add_user(store, admin, "staff.with.client", Role.ACCOUNTANT, client_id=client_id, password=PASSWORD)
-    with pytest.raises(PeopleInputError, match="未知角色"):
-        add_user(store, admin, "odd.role", "janitor", password=PASSWORD)
+        add_user(store, admin, "staff.with.client", Role.ACCOUNTANT, client_id=client_id)
     with pytest.raises(PeopleInputError, match="没有这个部门"):
-        add_user(store, admin, "no.department", Role.ACCOUNTANT, department="不存在", password=PASSWORD)
-    add_user(store, admin, "taken.name", Role.ASSISTANT, password=PASSWORD)
+        add_user(store, admin, "no.department", Role.ACCOUNTANT, department="不存在")
+    add_user(store, admin, "taken.name", Role.ASSISTANT)
     with pytest.raises(PeopleInputError, match="已存在"):
-        add_user(store, admin, "taken.name", Role.ASSISTANT, password=PASSWORD)
+        add_user(store, admin, "taken.name", Role.ASSISTANT)
 
 
 def test_only_a_firm_admin_manages_people(store: Store, client_id: UUID) -> None:
     accountant = staff(store, Role.ACCOUNTANT, clients=[client_id])
     with _Denied(Reason.ROLE):
-        add_user(store, accountant, "sneaky.user", Role.FIRM_ADMIN, password=PASSWORD)
+        add_user(store, accountant, "sneaky.user", Role.FIRM_ADMIN)
+    with _Denied(Reason.ROLE):
+        reset_second_factor(store, accountant, user_name(store, accountant))
     with _Denied(Reason.ROLE):
         add_department(store, accountant, "影子部门")
     with _Denied(Reason.ROLE):

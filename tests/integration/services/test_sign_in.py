@@ -13,17 +13,26 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 
+from factories.enrollment import Enrolled, enroll
 from factories.people import staff
 from hezhang.security import lockout, passwords
+from hezhang.security.activation import ACTIVATION_VALID_FOR
 from hezhang.security.policy import Role
 from hezhang.security.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
 from hezhang.services import sign_in as sign_in_module
-from hezhang.services.context import Context
-from hezhang.services.people import Enrollment, add_user, disable_user, reset_password
+from hezhang.services.activation import (
+    ActivationError,
+    ActivationInputError,
+    Answers,
+    check_activation,
+    complete_activation,
+)
+from hezhang.services.context import Context, utc_now
+from hezhang.services.people import add_user, disable_user, reset_password, reset_second_factor
 from hezhang.services.second_factor import rewrap_second_factors
 from hezhang.services.sign_in import SessionEndedError, SignInError, resume, sign_in, sign_out
 from hezhang.services.store_access import Store
-from hezhang.store.tables import audit_events, users
+from hezhang.store.tables import activations, audit_events, users
 from hezhang.store.uow import UnitOfWork
 
 PASSWORD = "correct horse battery staple 7"
@@ -43,7 +52,7 @@ _serial = count(1)
 @dataclass(frozen=True)
 class Person:
     name: str
-    enrollment: Enrollment
+    enrollment: Enrolled
     home: str  # an address of their own, so that tests do not share lockout counters
 
 
@@ -51,11 +60,11 @@ class Person:
 def person(store: Store, admin: Context) -> Person:
     n = next(_serial)
     name = f"user{n:03d}"
-    _, enrollment = add_user(store, admin, name, Role.ACCOUNTANT, password=PASSWORD)
-    return Person(name, enrollment, f"10.1.{n}.1")
+    enrolled = enroll(store, staff(store, Role.ACCOUNTANT, name=name), PASSWORD)
+    return Person(name, enrolled, f"10.1.{n}.1")
 
 
-def code_at(enrollment: Enrollment, at: datetime) -> str:
+def code_at(enrollment: Enrolled, at: datetime) -> str:
     return pyotp.TOTP(enrollment.secret).at(at)
 
 
@@ -89,7 +98,7 @@ def test_sign_in_opens_a_session_and_records_it(store: Store, person: Person, ad
     assert sign_out(store, signed.token, now=T0 + timedelta(minutes=6))
     with pytest.raises(SessionEndedError):
         resume(store, signed.token, home, now=T0 + timedelta(minutes=7))
-    assert events(admin_engine, name)[-1] == ("logout", "allowed", "")
+    assert events(admin_engine, name)[-2:] == [("logout", "allowed", ""), ("session", "denied", "ended")]
 
 
 def test_a_replayed_code_is_refused(store: Store, person: Person, admin_engine: Engine) -> None:
@@ -166,7 +175,7 @@ def test_a_spraying_address_is_throttled_but_not_for_a_user_who_usually_signs_in
     store: Store, admin: Context
 ) -> None:
     office = "192.0.2.200"
-    _, regular = add_user(store, admin, "office.regular", Role.ACCOUNTANT, password=PASSWORD)
+    regular = enroll(store, staff(store, Role.ACCOUNTANT, name="office.regular"), PASSWORD)
     sign_in(store, "office.regular", PASSWORD, code_at(regular, T0), office, now=T0)
     at = T0 + timedelta(minutes=1)
     for i in range(lockout.SOURCE_FREE_FAILURES + 1):
@@ -213,19 +222,31 @@ def test_idle_and_absolute_timeouts(store: Store, person: Person) -> None:
         resume(store, token, home, now=at + ABSOLUTE_TIMEOUT)
 
 
-def test_a_password_reset_leaves_the_second_factor_required(store: Store, person: Person, admin: Context) -> None:
+def test_a_password_reset_keeps_the_second_factor_required(store: Store, person: Person, admin: Context) -> None:
+    """The admin gets an activation code, not a password to choose; the old password stops working, the sessions
+    end, and the person sets the new password only by also proving their second factor."""
     name, enrollment, home = person.name, person.enrollment, person.home
     token = sign_in(store, name, PASSWORD, code_at(enrollment, T0), home, now=T0).token
     with UnitOfWork(store.engine, []) as uow:
         before = uow.people.by_name(name)
-    reset_password(store, admin, name, NEW_PASSWORD)
+    given = reset_password(store, admin, name)
+    assert given.new_password and not given.new_second_factor
     with pytest.raises(SessionEndedError):
         resume(store, token, home, now=T0 + timedelta(minutes=1))
-    at = T0 + timedelta(minutes=2)
-    assert refused(store, name, NEW_PASSWORD, None, home, at) == "bad_code"
-    assert refused(store, name, NEW_PASSWORD, "", home, at) == "bad_code"
+    at = utc_now()
     assert refused(store, name, PASSWORD, code_at(enrollment, at), home, at) == "bad_password"
-    assert sign_in(store, name, NEW_PASSWORD, code_at(enrollment, at), home, now=at).token
+    pending = check_activation(store, name, given.code, home, now=at)
+    assert pending.new_password and not pending.new_second_factor and pending.enrollment is None
+    for answers in (Answers(new_password=NEW_PASSWORD), Answers(new_password=NEW_PASSWORD, code="000000")):
+        with pytest.raises(ActivationError) as caught:
+            complete_activation(store, name, given.code, answers, home, now=at)
+        assert caught.value.reason == "bad_code"
+    done = complete_activation(store, name, given.code, Answers(new_password=NEW_PASSWORD,
+                               code=code_at(enrollment, at)), home, now=at)  # fmt: skip
+    assert resume(store, done.signed.token, home, now=at).user_id == enrollment.context.user_id
+    assert done.recovery_codes == ()  # the second factor is the one they had
+    later = at + timedelta(seconds=30)
+    assert sign_in(store, name, NEW_PASSWORD, code_at(enrollment, later), home, now=later).token
     with UnitOfWork(store.engine, []) as uow:
         after = uow.people.by_name(name)
     assert before is not None and after is not None
@@ -234,6 +255,113 @@ def test_a_password_reset_leaves_the_second_factor_required(store: Store, person
         before.totp_key,
         before.mfa_enrolled_at,
     )
+    with pytest.raises(ActivationError) as caught:  # a code works once
+        check_activation(store, name, given.code, home, now=later)
+    assert caught.value.reason == "no_activation"
+
+
+def test_a_new_user_chooses_their_own_password_and_authenticator(
+    store: Store, admin: Context, admin_engine: Engine
+) -> None:
+    home = "10.2.0.1"
+    user_id, given = add_user(store, admin, "new.comer", Role.ACCOUNTANT)
+    assert given.new_password and given.new_second_factor and given.code not in repr(given)
+    assert refused(store, "new.comer", PASSWORD, "123456", home, utc_now()) == "bad_password"  # nobody knows it
+    wrong = []
+    for who, code in (("new.comer", "2222-3333-4444-5555"), ("no.such.person", given.code)):
+        with pytest.raises(ActivationError) as caught:
+            check_activation(store, who, code, home)
+        wrong.append((caught.value.reason, str(caught.value)))
+    assert [r for r, _ in wrong] == ["bad_activation_code", "unknown_user"] and wrong[0][1] == wrong[1][1]
+    pending = check_activation(store, "new.comer", given.code, home)
+    assert pending.enrollment is not None
+    secret = pending.enrollment.enrollment.secret
+    with pytest.raises(ActivationInputError, match="12"):  # the password checks apply; nothing is used
+        complete_activation(store, "new.comer", given.code, Answers(new_password="short", code="000000"), home,
+                            enrollment=pending.enrollment)  # fmt: skip
+    with pytest.raises(ActivationError) as caught:  # the authenticator counts only once a code from it is confirmed
+        complete_activation(store, "new.comer", given.code, Answers(new_password=PASSWORD, code="000000"), home,
+                            enrollment=pending.enrollment)  # fmt: skip
+    assert caught.value.reason == "bad_new_code"
+    at = utc_now()
+    answers = Answers(new_password=PASSWORD, code=pyotp.TOTP(secret).at(at))
+    done = complete_activation(store, "new.comer", given.code, answers, home, enrollment=pending.enrollment, now=at)
+    assert len(done.recovery_codes) == 10 and resume(store, done.signed.token, home, now=at).user_id == user_id
+    with pytest.raises(ActivationError) as caught:
+        check_activation(store, "new.comer", given.code, home)
+    assert caught.value.reason == "no_activation"
+    later = at + timedelta(seconds=30)
+    assert sign_in(store, "new.comer", PASSWORD, pyotp.TOTP(secret).at(later), home, now=later).token
+    with admin_engine.connect() as c:
+        row = c.execute(select(activations).where(activations.c.user_id == user_id)).mappings().one()
+    assert row["code_hash"].startswith("$argon2id$") and row["used_at"] is not None
+    assert given.code not in str(dict(row)) and given.code.replace("-", "") not in str(dict(row))
+    assert events(admin_engine, "new.comer") == [
+        ("login", "denied", "bad_password"),
+        ("activation.use", "denied", "bad_activation_code"),
+        ("activation.use", "denied", "bad_new_code"),
+        ("activation.use", "allowed", "used: new password, new second factor"),
+        ("login", "allowed", "activation"),
+        ("activation.use", "denied", "no_activation"),
+        ("login", "allowed", ""),
+    ]
+
+
+def test_an_activation_code_expires_after_72_hours(store: Store, admin: Context, admin_engine: Engine) -> None:
+    _, given = add_user(store, admin, "late.comer", Role.ASSISTANT)
+    with admin_engine.connect() as c:
+        issued = c.execute(select(activations.c.created_at).join(users, users.c.id == activations.c.user_id)
+                           .where(users.c.name == "late.comer")).scalar_one()  # fmt: skip
+    assert given.expires_at - issued.replace(tzinfo=given.expires_at.tzinfo) == ACTIVATION_VALID_FOR
+    assert check_activation(store, "late.comer", given.code, "10.4.0.1", now=given.expires_at - timedelta(seconds=1))
+    with pytest.raises(ActivationError, match=r"过期.*expired") as caught:
+        check_activation(store, "late.comer", given.code, "10.4.0.1", now=given.expires_at)
+    assert caught.value.reason == "expired"
+    assert events(admin_engine, "late.comer")[-1] == ("activation.use", "denied", "expired")
+
+
+def test_wrong_activation_codes_count_against_the_sign_in_lockout(store: Store, admin: Context) -> None:
+    _, given = add_user(store, admin, "guessed.at", Role.ACCOUNTANT)
+    start, reasons = utc_now(), []
+    for i in range(5):
+        at = start + timedelta(seconds=i)
+        with pytest.raises(ActivationError) as caught:
+            check_activation(store, "guessed.at", f"2222-3333-4444-{i + 2}{i + 2}{i + 2}{i + 2}", ATTACKER, now=at)
+        reasons.append(caught.value.reason)
+    assert reasons == ["bad_activation_code"] * 4 + ["locked_out"]  # 3 free, then 2 s after the 4th
+    assert refused(store, "guessed.at", "a password guess 1", "123456", ATTACKER, at) == "locked_out"  # one counter
+    assert check_activation(store, "guessed.at", given.code, "10.5.0.1", now=at)  # the person, elsewhere: not locked
+
+
+def test_a_lost_authenticator_is_replaced_through_an_activation_code(
+    store: Store, person: Person, admin: Context
+) -> None:
+    name, enrollment, home = person.name, person.enrollment, person.home
+    at = utc_now()
+    token = sign_in(store, name, PASSWORD, code_at(enrollment, at), home, now=at).token
+    given = reset_second_factor(store, admin, name)
+    assert given.new_second_factor and not given.new_password
+    with pytest.raises(SessionEndedError):
+        resume(store, token, home, now=at)
+    later = at + timedelta(seconds=30)
+    assert refused(store, name, PASSWORD, code_at(enrollment, later), home, later) == "no_second_factor"
+    pending = check_activation(store, name, given.code, home, now=later)
+    assert not pending.new_password and pending.enrollment is not None
+    new = pending.enrollment.enrollment.secret
+    assert new != enrollment.secret
+    guess = Answers(current_password="not my password 9", code=pyotp.TOTP(new).at(later))
+    with pytest.raises(ActivationError) as caught:  # the code alone does not take the account: the password too
+        complete_activation(store, name, given.code, guess, home, enrollment=pending.enrollment, now=later)
+    assert caught.value.reason == "bad_password"
+    answers = Answers(current_password=PASSWORD, code=pyotp.TOTP(new).at(later))
+    done = complete_activation(store, name, given.code, answers, home, enrollment=pending.enrollment, now=later)
+    assert len(done.recovery_codes) == 10 and not set(done.recovery_codes) & set(enrollment.recovery_codes)
+    after = later + timedelta(minutes=1)
+    assert refused(store, name, PASSWORD, code_at(enrollment, after), home, after) == "bad_code"
+    assert refused(store, name, PASSWORD, None, home, after, recovery_code=enrollment.recovery_codes[0]) == (
+        "bad_recovery_code"
+    )
+    assert sign_in(store, name, PASSWORD, pyotp.TOTP(new).at(after), home, now=after).token
 
 
 def test_a_hash_with_old_parameters_is_replaced_at_sign_in(store: Store, person: Person) -> None:

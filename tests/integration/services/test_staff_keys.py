@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import pyotp
 import pytest
 
+from factories.enrollment import enroll
 from factories.people import staff
 from hezhang.security.policy import Role
-from hezhang.services import keys, people, sign_in
+from hezhang.services import keys, sign_in
 from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
 
@@ -21,9 +22,9 @@ PASSWORD = "Copper-Kettle-Moss-42"
 
 
 def test_a_version_wrapping_a_totp_key_is_not_retired_until_rewrapped(store: Store) -> None:
-    admin, officer = staff(store, Role.FIRM_ADMIN), staff(store, Role.SECURITY_OFFICER)
+    officer = staff(store, Role.SECURITY_OFFICER)
     name = f"li.{officer.user_id.hex[:6]}"
-    _, enrollment = people.add_user(store, admin, name, Role.ACCOUNTANT, password=PASSWORD)
+    enrollment = enroll(store, staff(store, Role.ACCOUNTANT, name=name), PASSWORD)
     old = store.keyring.current_version
     keys.rotate(store, officer)
     with pytest.raises(UserError, match="TOTP"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import stat
 from pathlib import Path
 
@@ -34,8 +36,10 @@ def test_the_token_file_is_the_owners_only_and_replaced_whole(store: Store) -> N
     save_token(store, "second-token")
     assert read_token(store) == "second-token"
     assert [p.name for p in path.parent.iterdir()] == ["session"]  # no temporary file left behind
-    forget_token(store)
-    forget_token(store)  # twice is fine
+    assert not forget_token(store, "first-token")  # not the file's session: the file stays
+    assert read_token(store) == "second-token"
+    assert forget_token(store, "second-token")
+    assert not forget_token(store, "second-token")  # twice is fine
     assert read_token(store) is None
 
 
@@ -53,3 +57,16 @@ def test_nobody_signed_in_is_a_clear_error(store: Store) -> None:
 def test_the_source_names_the_os_user_and_host() -> None:
     source = cli_source()
     assert source.startswith("cli:") and "@" in source
+
+
+def test_the_source_is_the_os_user_id_and_host_whatever_the_environment_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anyone can set LOGNAME or USER: a source taken from them would slip the per-address lockout and forge the
+    audit trail's source. The source comes from the process's real user id and the host name."""
+    expected = f"cli:uid:{os.getuid()}@{socket.gethostname()}"
+    assert cli_source() == expected
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "boss.admin")
+    assert cli_source() == expected
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(variable)
+    assert cli_source() == expected

@@ -1,5 +1,5 @@
-"""Staff and client users, departments, recovery codes, assignments and the registers (agreements, training),
-and the facts the policy decides on (`actor`, `resource`).
+"""Staff and client users, departments, recovery codes, activation codes, assignments and the registers
+(agreements, training), and the facts the policy decides on (`actor`, `resource`).
 
 Firm-level: these tables are not client-scoped, so the repository does not filter by the unit of work's allowed
 clients, except where it reads a client's own row (`resource`: is the client frozen?). Secrets arrive already
@@ -18,6 +18,7 @@ from sqlalchemy import RowMapping, and_, func, select
 from hezhang.security.policy import Actor, Resource, Role
 from hezhang.store.repositories.base import Repository
 from hezhang.store.tables import (
+    activations,
     assignments,
     clients,
     confidentiality_agreements,
@@ -73,6 +74,22 @@ class RecoveryCode:
     code_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class Activation:
+    """An activation code's row (`code_hash` is S3): what the person must do with it, and until when."""
+
+    id: UUID
+    user_id: UUID
+    code_hash: str
+    new_password: bool
+    new_second_factor: bool
+    issued_by: str | None
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
 def utc(value: datetime) -> datetime:
     """A stored time as tz-aware UTC (SQLite gives back naive datetimes; everything is stored in UTC)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -86,6 +103,10 @@ def _plain(value: Any) -> Any:
 
 def _user(row: RowMapping) -> User:
     return User(**{name: _plain(row[name]) for name in User.__dataclass_fields__})
+
+
+def _activation(row: RowMapping) -> Activation:
+    return Activation(**{name: _plain(row[name]) for name in Activation.__dataclass_fields__})
 
 
 def _assignment(row: RowMapping) -> Assignment:
@@ -190,6 +211,15 @@ class PeopleRepository(Repository):
         )
         return result.rowcount == 1
 
+    def clear_second_factor(self, user_id: UUID) -> None:
+        """Forget the user's TOTP secret and unused recovery codes (a second-factor reset): until they enrol again
+        they cannot sign in, and the policy sees no MFA."""
+        self._set(user_id, totp_secret=None, totp_key=None, totp_key_version=None, totp_last_step=None,
+                  mfa_enrolled_at=None)  # fmt: skip
+        self.connection.execute(
+            recovery_codes.delete().where(recovery_codes.c.user_id == user_id, recovery_codes.c.used_at.is_(None))
+        )
+
     def mark_enrolled(self, user_id: UUID, at: datetime) -> None:
         self.connection.execute(
             users.update().where(users.c.id == user_id, users.c.mfa_enrolled_at.is_(None)).values(mfa_enrolled_at=at)
@@ -231,6 +261,53 @@ class PeopleRepository(Repository):
             .values(used_at=at)
         )
         return result.rowcount == 1
+
+    # -- activation codes -----------------------------------------------------------------------------------
+
+    def add_activation(
+        self, user_id: UUID, code_hash: str, *, new_password: bool, new_second_factor: bool, issued_by: str | None,
+        at: datetime, expires_at: datetime,
+    ) -> UUID:  # fmt: skip
+        """A new activation code for the user (an argon2id hash); any open one is revoked first."""
+        self.revoke_activations(user_id, at)
+        activation_id = new_id()
+        self.connection.execute(
+            activations.insert().values(id=activation_id, user_id=user_id, code_hash=code_hash,
+                                        new_password=new_password, new_second_factor=new_second_factor,
+                                        issued_by=issued_by, created_at=at, expires_at=expires_at)
+        )  # fmt: skip
+        return activation_id
+
+    def open_activation(self, user_id: UUID) -> Activation | None:
+        """The user's activation code not used and not revoked (it may have expired), or None."""
+        statement = (
+            select(activations)
+            .where(activations.c.user_id == user_id, activations.c.used_at.is_(None))
+            .where(activations.c.revoked_at.is_(None))
+            .order_by(activations.c.created_at.desc())
+        )
+        row = self.connection.execute(statement).mappings().first()
+        return None if row is None else _activation(row)
+
+    def use_activation(self, activation_id: UUID, at: datetime) -> bool:
+        """Mark the code used, only if it is still open (False: used or revoked meanwhile)."""
+        result = self.connection.execute(
+            activations.update()
+            .where(activations.c.id == activation_id, activations.c.used_at.is_(None))
+            .where(activations.c.revoked_at.is_(None))
+            .values(used_at=at)
+        )
+        return result.rowcount == 1
+
+    def revoke_activations(self, user_id: UUID, at: datetime) -> int:
+        """Revoke the user's open activation codes; returns how many."""
+        result = self.connection.execute(
+            activations.update()
+            .where(activations.c.user_id == user_id, activations.c.used_at.is_(None))
+            .where(activations.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return int(result.rowcount)
 
     # -- assignments ----------------------------------------------------------------------------------------
 

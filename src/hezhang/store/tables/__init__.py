@@ -5,6 +5,7 @@ from hezhang.store.tables.audit import audit_checkpoints, audit_events, audit_si
 from hezhang.store.tables.base import CLIENT_COLUMN, metadata, new_id
 from hezhang.store.tables.clients import bank_accounts, client_keys, clients, deletion_requests
 from hezhang.store.tables.identity import (
+    activations,
     assignments,
     confidentiality_agreements,
     departments,
@@ -26,6 +27,7 @@ from hezhang.store.tables.reconciliations import (
 
 __all__ = [
     "CLIENT_COLUMN",
+    "activations",
     "alerts",
     "aliases",
     "assignments",

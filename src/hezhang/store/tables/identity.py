@@ -1,5 +1,5 @@
-"""Staff identity and the registers: departments, users, recovery codes, assignments, confidentiality agreements,
-training records, sessions and login failures.
+"""Staff identity and the registers: departments, users, recovery codes, activation codes, assignments,
+confidentiality agreements, training records, sessions and login failures.
 
 These tables are firm-level: none is client-scoped (no row-level security). `assignments.client_id` and
 `users.client_id` name a client, but the rows belong to the firm's staff records, not to the client's data.
@@ -8,7 +8,9 @@ On PostgreSQL the application role gets only the privileges it needs (see migrat
 
 Secrets (S3) never reach the database in a usable form:
 
-- `users.password_hash` and `recovery_codes.code_hash` are argon2id hashes (`security.passwords`).
+- `users.password_hash`, `recovery_codes.code_hash` and `activations.code_hash` are argon2id hashes
+  (`security.passwords`). A user made or reset by a firm admin has, until they activate, the hash of a random
+  password nobody knows.
 - `users.totp_secret` is sealed, never plain: each user gets a fresh 256-bit data key, the secret is encrypted
   with it by `security.envelope.FieldCipher` (AES-256-GCM) with associated data binding it to
   (firm, users, totp_secret, user id), and the data key itself is wrapped by the keyring's current key-encryption
@@ -67,6 +69,25 @@ recovery_codes = Table(
     col("code_hash", String(200), DataClass.S3, nullable=False),
     timestamp("created_at", nullable=False, now=True),
     timestamp("used_at"),
+)
+
+#: One-time activation codes (`security.activation`): how a person takes over an account a firm admin made or reset.
+#: `new_password`: the person chooses their password (a new user, a password reset); otherwise they prove the one
+#: they have. `new_second_factor`: they enrol an authenticator (a new user, a second-factor reset); otherwise they
+#: prove the enrolled one. At most one is open per user (not used, not revoked); a new one replaces it.
+activations = Table(
+    "activations",
+    metadata,
+    id_column(),
+    col("user_id", Uuid(), DataClass.S0, ForeignKey("users.id"), nullable=False, index=True),
+    col("code_hash", String(200), DataClass.S3, nullable=False),  # argon2id of the code
+    col("new_password", Boolean(), DataClass.S0, nullable=False),
+    col("new_second_factor", Boolean(), DataClass.S0, nullable=False),
+    user_ref("issued_by"),
+    timestamp("created_at", nullable=False, now=True),
+    timestamp("expires_at", nullable=False),
+    timestamp("used_at"),
+    timestamp("revoked_at"),  # replaced by a newer code, or the account disabled
 )
 
 #: A staff member assigned to a client from `starts_on` to `ends_on` (inclusive, Asia/Shanghai business days).

@@ -38,7 +38,13 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, check_accounts_and_currency, check_statement_chain, totals_disagree
+from hezhang.importers.report import (
+    Report,
+    check_accounts_and_currency,
+    per_account_balances,
+    statement_chain_gaps,
+    totals_gap,
+)
 from hezhang.importers.result import ImportResult, StatementMeta
 
 _ROOT = re.compile(r"<(?:[\w.-]+:)?BkToCstmrStmt[\s>]")
@@ -291,31 +297,35 @@ def _bank_code(ntry: ET.Element) -> str | None:
 
 
 def _combine(statements: list[_Statement], report: _Report, encoding: str) -> ImportResult:
-    """The statements of one account, concatenated in file order; each statement's totals checked."""
+    """The statements in file order; each statement's totals checked, and consecutive statements of each account."""
     accounts = list(dict.fromkeys(s.account for s in statements if s.account))
     currencies = list(dict.fromkeys(c for s in statements for c in s.currencies))
     check_accounts_and_currency(report, accounts, currencies, account_column="Acct", currency_column="Ccy")
-    for s in statements:
-        _check_totals(s, report)
-    check_statement_chain(report, [(s.number, s.opening, s.closing) for s in statements])
-    records = [r for s in statements for r in s.records]
     currency = currencies[0] if currencies else None
+    for s in statements:
+        _check_totals(s, report, currency or "")
+    for gap in statement_chain_gaps([(s.account, s.number, s.opening, s.closing) for s in statements], currency or ""):
+        report.gap(gap, column="OPBD", value=format_fen(gap.stated_fen))
+    records = [r for s in statements for r in s.records]
     periods = [s.period for s in statements if s.period is not None]
+    balances = per_account_balances([(s.account, s.opening, s.closing) for s in statements])
+    first, last = next(iter(balances.values())) if len(balances) == 1 else (None, None)
     meta = StatementMeta(
         "camt053",
         encoding,
         account=accounts[0] if len(accounts) == 1 else None,
         currency=currency,
         period=Period(min(p.start for p in periods), max(p.end for p in periods)) if periods else None,
-        opening_balance=None if statements[0].opening is None else Money(statements[0].opening, currency or "CNY"),
-        closing_balance=None if statements[-1].closing is None else Money(statements[-1].closing, currency or "CNY"),
+        opening_balance=None if first is None else Money(first, currency or "CNY"),
+        closing_balance=None if last is None else Money(last, currency or "CNY"),
+        gaps=tuple(report.gaps),
     )
     frame = pl.DataFrame({k: [r.get(k) for r in records] for k in _COLUMNS}, schema=_COLUMNS)
-    result = finish_bank(frame, report.problems, meta, report.filename)
+    result = finish_bank(frame, report.problems, meta, report.filename, balances=balances)
     return replace(result, notices=(*result.notices, *report.notices))
 
 
-def _check_totals(s: _Statement, report: _Report) -> None:
+def _check_totals(s: _Statement, report: _Report, currency: str) -> None:
     """Opening + credits - debits must be the closing balance (camt.053 entries carry no running balance)."""
     if s.opening is None or s.closing is None:
         report.notice(
@@ -325,8 +335,8 @@ def _check_totals(s: _Statement, report: _Report) -> None:
         return
     ins = sum(r["amount"] for r in s.records if r["direction"] == "in")
     outs = sum(r["amount"] for r in s.records if r["direction"] == "out")
-    if message := totals_disagree(s.number, s.opening, ins, outs, s.closing):
-        report.notice(*message, row=report.at(s.closing_at), column="CLBD", value=format_fen(s.closing))
+    if gap := totals_gap(s.account, s.number, s.opening, ins, outs, s.closing, currency):
+        report.gap(gap, row=report.at(s.closing_at), column="CLBD", value=format_fen(s.closing))
 
 
 FORMATS = [Format("camt053", "bank", "ISO 20022 CAMT.053", sniff, parse)]

@@ -39,7 +39,13 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, check_accounts_and_currency, check_statement_chain, totals_disagree
+from hezhang.importers.report import (
+    Report,
+    check_accounts_and_currency,
+    per_account_balances,
+    statement_chain_gaps,
+    totals_gap,
+)
 from hezhang.importers.result import ImportResult, StatementMeta
 from hezhang.importers.text import DecodeError, decode
 
@@ -285,36 +291,40 @@ def _unwrap(details: object) -> str | None:
 
 
 def _combine(statements: list[_Statement], report: Report, encoding: str) -> ImportResult:
-    """The statements of one account, concatenated in file order; each statement's totals checked."""
+    """The statements in file order; each statement's totals checked, and consecutive statements of each account."""
     accounts = list(dict.fromkeys(s.account for s in statements if s.account))
     currencies = list(dict.fromkeys(s.currency for s in statements if s.currency))
     check_accounts_and_currency(report, accounts, currencies, account_column=":25:", currency_column=None)
     records = [r for s in statements for r in s.records]
     if records and not currencies:
         report.error("没有余额（:60F:/:62F:），无法确定币种", "no balance (:60F:/:62F:) gives the currency")
+    currency = currencies[0] if currencies else None
     for s in statements:
         if s.read:
-            _check_totals(s, report)
-    check_statement_chain(report, [(s.number, s.opening, s.closing) for s in statements])
-    currency = currencies[0] if currencies else None
+            _check_totals(s, report, currency or "CNY")
+    for gap in statement_chain_gaps([(s.account, s.number, s.opening, s.closing) for s in statements], currency or ""):
+        report.gap(gap, column=":60F:", value=format_fen(gap.stated_fen))
     days = [r["date"] for r in records] or [d for s in statements for d in s.dates]
+    balances = per_account_balances([(s.account, s.opening, s.closing) for s in statements])
+    first, last = balances.get(accounts[0] if accounts else None, (None, None)) if len(balances) == 1 else (None, None)
     meta = StatementMeta(
         "mt940",
         encoding,
         account=accounts[0] if len(accounts) == 1 else None,
         currency=currency,
         period=Period(min(days), max(days)) if days else None,
-        opening_balance=None if statements[0].opening is None else Money(statements[0].opening, currency or "CNY"),
-        closing_balance=None if statements[-1].closing is None else Money(statements[-1].closing, currency or "CNY"),
+        opening_balance=None if first is None else Money(first, currency or "CNY"),
+        closing_balance=None if last is None else Money(last, currency or "CNY"),
+        gaps=tuple(report.gaps),
     )
     frame = pl.DataFrame({k: [r.get(k) for r in records] for k in _COLUMNS}, schema=_COLUMNS)
-    result = finish_bank(frame, report.problems, meta, report.filename)
+    result = finish_bank(frame, report.problems, meta, report.filename, balances=balances)
     return replace(result, notices=(*result.notices, *report.notices))
 
 
-def _check_totals(s: _Statement, report: Report) -> None:
+def _check_totals(s: _Statement, report: Report, currency: str) -> None:
     """Both balances are mandatory in MT940; opening + credits - debits must be the closing balance (the lines
-    carry no running balance). A truncated file misses its closing balance or has a wrong one."""
+    carry no running balance). A truncated file misses its closing balance; one that does not add up has a gap."""
     if s.opening is None or s.closing is None:
         missing = ":60F:" if s.opening is None else ":62F:"
         report.error(
@@ -326,8 +336,8 @@ def _check_totals(s: _Statement, report: Report) -> None:
         return
     ins = sum(r["amount"] for r in s.records if r["direction"] == "in")
     outs = sum(r["amount"] for r in s.records if r["direction"] == "out")
-    if message := totals_disagree(s.number, s.opening, ins, outs, s.closing):
-        report.notice(*message, row=s.closing_row, column="期末余额", value=format_fen(s.closing))
+    if gap := totals_gap(s.account, s.number, s.opening, ins, outs, s.closing, currency):
+        report.gap(gap, row=s.closing_row, column=":62F:", value=format_fen(s.closing))
 
 
 FORMATS = [Format("mt940", "bank", "SWIFT MT940", sniff, parse)]

@@ -37,7 +37,7 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, check_accounts_and_currency
+from hezhang.importers.report import Report, check_accounts_and_currency, per_account_balances
 from hezhang.importers.result import ImportResult, StatementMeta
 
 _SNIFF = re.compile(r"OFXHEADER\s*[:=]|<OFX>", re.IGNORECASE)
@@ -85,7 +85,7 @@ def parse(data: bytes, filename: str) -> ImportResult:
     accounts: list[str] = []
     currencies: list[str] = []
     periods: list[Period] = []
-    closing: Money | None = None
+    ends: list[tuple[str | None, int | None, int | None]] = []
     for st in statements:
         account = _text(st, "BANKACCTFROM/ACCTID", "CCACCTFROM/ACCTID")
         currency = (_text(st, "CURDEF") or "").upper() or None
@@ -104,12 +104,14 @@ def parse(data: bytes, filename: str) -> ImportResult:
             report.error(
                 "余额（LEDGERBAL）无法读取", "the ledger balance cannot be read", column="BALAMT", value=raw_balance
             )
-        closing = Money(balance, currency or "CNY") if balance is not None else None
+        ends.append((account, None, balance))
     good = [r for r in records if r]
     accounts, currencies = list(dict.fromkeys(accounts)), list(dict.fromkeys(currencies))
     check_accounts_and_currency(report, accounts, currencies, account_column="ACCTID", currency_column="CURDEF")
     if good and not currencies:
         report.error("没有 CURDEF，无法确定币种", "no CURDEF gives the currency", column="CURDEF")
+    balances = per_account_balances(ends)
+    closing_fen = next(iter(balances.values()))[1] if len(balances) == 1 else None
     meta = StatementMeta(
         "ofx",
         _encoding(tree),
@@ -120,10 +122,10 @@ def parse(data: bytes, filename: str) -> ImportResult:
         else Period(min(r["date"] for r in good), max(r["date"] for r in good))
         if good
         else None,
-        closing_balance=closing,
+        closing_balance=None if closing_fen is None else Money(closing_fen, (currencies or ["CNY"])[0]),
     )
     frame = pl.DataFrame({k: [r.get(k) for r in good] for k in _COLUMNS}, schema=_COLUMNS)
-    return finish_bank(frame, report.problems, meta, filename, report.notices)
+    return finish_bank(frame, report.problems, meta, filename, report.notices, balances=balances)
 
 
 def _encoding(tree: OFXTree) -> str | None:

@@ -197,26 +197,62 @@ def _chain(lines: list[BankLine], bank: str = "cmbc") -> ImportResult:
 
 
 @pytest.mark.parametrize("bank", ["cmbc", "icbc"])  # oldest first, newest first
-def test_a_wrong_amount_breaks_the_running_balance_at_that_row_only(bank: str) -> None:
+def test_a_wrong_amount_is_a_gap_at_that_row_only_and_the_file_is_read(bank: str) -> None:
     lines = generate_bank_lines(30, seed=12)
     lines[17] = replace(lines[17], amount=lines[17].amount + Money(1))
     result = _chain(lines, bank)
 
-    (problem,) = result.problems
-    assert problem.column == "余额"
+    assert result.ok and len(result.lines) == 30
+    (gap,) = result.meta.gaps
+    assert abs(gap.difference_fen) == 1 and gap.currency == "CNY"
+    (notice,) = [n for n in result.notices if n.column == "余额"]
+    assert notice.severity is Severity.NOTICE and "余额不连续" in notice.message_zh and "0.01" in notice.message_zh
     rows = bank_rows(bank, lines, **WHO)
     first = rows.index(list(LAYOUTS[(bank, None)].header)) + 2
-    assert problem.row == first + (29 - 17 if LAYOUTS[(bank, None)].descending else 17)
+    assert notice.row == first + (29 - 17 if LAYOUTS[(bank, None)].descending else 17)
+    assert gap.row == (30 - 17 if LAYOUTS[(bank, None)].descending else 18)
 
 
-def test_a_wrong_balance_is_reported_once_at_the_first_row_where_it_breaks() -> None:
+def test_a_wrong_balance_is_two_gaps_one_each_side_of_it() -> None:
     lines = generate_bank_lines(30, seed=13)
     lines[9] = replace(lines[9], balance=Money(lines[9].balance.fen + 100))  # type: ignore[union-attr]
     result = _chain(lines)
 
+    assert result.ok
+    assert [(g.row, g.difference_fen) for g in result.meta.gaps] == [(10, 100), (11, -100)]
+    assert [n.row for n in result.notices if n.column == "余额"] == [6 + 9, 6 + 10]
+
+
+def test_a_balance_column_that_contradicts_nearly_every_amount_is_a_misreading_not_gaps() -> None:
+    rows = [["交易日期", "收入金额", "支出金额", "余额"]] + [
+        [f"2026-10-0{k}", "", "10.00", f"{100 + 10 * k}.00"]
+        for k in range(1, 7)  # out, yet the balance grows
+    ]
+    result = parse(rows)
+
     (problem,) = result.problems
-    assert problem.row == 6 + 9
-    assert problem.value is not None and "余额不连续" in problem.message_zh
+    assert problem.column == "余额" and "--sign" in problem.message_en and "5" in problem.message_en
+    assert result.meta.gaps == ()
+
+
+def test_the_running_balance_is_checked_per_account() -> None:
+    a, b = "6222000011112222", "6222000099998888"
+    rows = [
+        ["交易日期", "收入金额", "支出金额", "余额", "账号"],
+        ["2026-10-01", "100.00", "", "1100.00", a],
+        ["2026-10-01", "5.00", "", "505.00", b],
+        ["2026-10-02", "", "50.00", "1050.00", a],
+        ["2026-10-02", "", "5.00", "500.00", b],
+    ]
+    result = parse(rows)
+
+    assert result.ok and result.meta.gaps == ()
+    assert result.meta.account is None and result.meta.opening_balance is None
+    assert [(s.account, s.line_count, s.opening_balance, s.closing_balance, s.total_in, s.total_out)
+            for s in result.meta.accounts] == [
+        (a, 2, Money(100000), Money(105000), Money(10000), Money(5000)),
+        (b, 2, Money(50000), Money(50000), Money(500), Money(500)),
+    ]  # fmt: skip
 
 
 def test_two_identical_payments_on_one_day_are_both_kept_and_noticed() -> None:

@@ -435,3 +435,113 @@ def test_a_statement_missing_between_two_of_one_account_is_a_chain_gap_naming_bo
     assert (gap.kind.value, gap.statement, gap.previous_statement, gap.difference_fen) == ("chain", "9", "7", 3000)
     (notice,) = [n for n in result.notices if "missing" in n.message_en]
     assert "7" in notice.message_zh and "9" in notice.message_zh and "30.00" in notice.message_en
+
+
+# --- what real banks write that SWIFT allows ---------------------------------------------------------------
+
+_ONE = (
+    ":20:STMT1\r\n:25:{account}\r\n:28C:{number}\r\n:60F:C261001EUR100,00\r\n{lines}:62F:C261002EUR{closing}\r\n-\r\n"
+)
+
+
+def _one(lines: str, closing: str = "150,00", account: str = "12345678", number: str = "1/1") -> str:
+    return _ONE.format(lines=lines, closing=closing, account=account, number=number)
+
+
+def test_a_swift_transfer_type_code_s_after_the_amount_is_read() -> None:
+    # Field 61 subfield 6 is 1!a3!c: N (non-SWIFT), F (first advice) or S followed by the SWIFT message type.
+    text = _one(":61:2610021002C50,00S103NONREF//B1\r\n:86:PAYMENT\r\n")
+    result = mt940.parse(text.encode(), "s-type.sta")
+
+    assert result.ok, result.problems
+    (line,) = result.bank_lines()
+    assert (line.amount, line.direction, line.settlement_method) == (Money(5000, "EUR"), Direction.IN, "S103")
+
+
+def test_a_blank_entry_date_of_four_spaces_is_read_and_the_value_date_is_the_date() -> None:
+    text = _one(":61:261002    DD50,00NMSCNONREF//\r\n:86:FEE\r\n", closing="50,00")
+    result = mt940.parse(text.encode(), "blank-entry.sta")
+
+    assert result.ok, result.problems
+    (line,) = result.bank_lines()
+    assert (line.date, line.value_date, line.direction, line.amount.fen) == (
+        date(2026, 10, 2), date(2026, 10, 2), Direction.OUT, 5000)  # fmt: skip
+
+
+def test_the_soh_etx_framing_and_the_envelope_blocks_of_a_swift_message_are_not_damage() -> None:
+    block4 = _one(":61:2610021002C50,00NTRFNONREF\r\n:86:PAYMENT\r\n").removesuffix("-\r\n")
+    message = "\x01{1:F01BANKDEFFAXXX0000000000}{2:O9401200261002BANKDEFFAXXX00000000002610021200N}{4:\r\n"
+    text = message + block4 + "-}{5:{CHK:0123456789AB}}\x03\r\n"
+    result = mt940.parse((text + text.replace("STMT1", "STMT2").replace("1/1", "2/1")).encode(), "swift.fin")
+
+    assert result.ok, result.problems
+    assert len(result.lines) == 2
+    assert [n for n in result.notices if "missing" in n.message_en]  # the second opens at 100.00 again: a gap
+
+
+def test_control_characters_inside_a_field_are_still_damage() -> None:
+    text = _one(":61:2610021002C5\x010,00NTRFNONREF\r\n:86:PAYMENT\r\n")
+    result = mt940.parse(text.encode(), "damaged.sta")
+
+    assert not result.ok and result.problems[0].row == 5
+
+
+def test_an_iban_longer_than_16_characters_in_the_customer_reference_is_read() -> None:
+    # Dutch banks (ASN) put the counterparty IBAN in the 16x customer reference, with the name on the next line.
+    text = _one(":61:2610021002D65,00NOVBNL47INGB9999999999\r\nhr j jansen\r\n:86:NL47INGB9999999999 hr j jansen\r\n",
+                closing="35,00")  # fmt: skip
+    result = mt940.parse(text.encode(), "asn.sta")
+
+    assert result.ok, result.problems
+    (line,) = result.bank_lines()
+    assert (line.amount.fen, line.direction, line.instrument_no) == (6500, Direction.OUT, "NL47INGB9999999999")
+
+
+def test_a_wrapped_statement_number_is_read() -> None:
+    text = _one(":61:2610021002C50,00NTRFNONREF\r\n:86:PAYMENT\r\n", number="00035/\r\n001")
+    result = mt940.parse(text.encode(), "wrapped.sta")
+
+    assert result.ok, result.problems
+    assert len(result.lines) == 1
+
+
+def test_a_refused_field_says_what_and_where_not_an_exception_name() -> None:
+    text = _one(":61:2610021002C50,00NTRFNONREF\r\n:86:PAYMENT\r\n").replace(":60F:C261001EUR100,00", ":60F:X26")
+    result = mt940.parse(text.encode(), "bad.sta")
+
+    assert not result.ok
+    problem = result.problems[0]
+    assert (problem.row, problem.column) == (4, ":60F:")
+    assert "Error" not in problem.message and "(" not in problem.message_en
+    assert "SWIFT" in problem.message_en
+
+
+def test_a_single_byte_european_encoding_is_not_read_as_chinese() -> None:
+    memo = "Tranzakciós illeték átutalás"
+    text = _one(f":61:2610021002C50,00NTRFNONREF\r\n:86:{memo}\r\n")
+    for encoding in ("cp1250", "cp852", "latin-1"):
+        result = mt940.parse(text.encode(encoding), "hu.sta")
+        assert result.ok, (encoding, result.problems)
+        (line,) = result.bank_lines()
+        assert line.memo is not None and not any("\u4e00" <= ch <= "\u9fff" for ch in line.memo), (encoding, line.memo)
+        assert result.meta.encoding != "gb18030"
+        assert [n for n in result.notices if "encoding" in n.message_en], encoding
+
+
+def test_chinese_text_in_gbk_is_still_read_as_chinese() -> None:
+    text = _one(":61:2610021002C50,00NTRFNONREF\r\n:86:上海某某商贸有限公司 货款\r\n")
+    result = mt940.parse(text.encode("gbk"), "cn.sta")
+
+    assert result.ok and next(result.bank_lines()).memo == "上海某某商贸有限公司 货款"
+    assert result.meta.encoding == "gb18030"
+
+
+def test_an_mt942_interim_report_is_refused_as_such_in_one_problem() -> None:
+    text = (
+        ":20:ST261002/0001\r\n:25:PL29114010810000267002001002\r\n:28C:1/1\r\n:34F:PLN0\r\n"
+        ":13D:2610021815+0100\r\n:61:2610021002CN0,01NTRFNONREF//MB1\r\n:86:PAYMENT\r\n:90C:1PLN0,01\r\n-\r\n"
+    )
+    result = mt940.parse(text.encode(), "mt942.sta")
+
+    (problem,) = result.problems
+    assert "MT942" in problem.message_en and problem.row == 4

@@ -15,8 +15,8 @@ import polars as pl
 from hezhang.domain.money import MoneyError, parse_fen
 from hezhang.importers.text import PAD
 
-#: Cells that mean "nothing here".
-EMPTY_MARKS = ("", "-", "--", "—", "/", "——")
+#: Cells that mean "nothing here": empty, "/", or a run of dashes only ("-", "-------------", "——").
+DASHES = "-—–－"
 _FAST_AMOUNT = r"^([+-]?)[¥￥]?(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,2}))?$"
 _MASKED = r"^[\dxyzXYZ*,.\s]*[xyzXYZ*][\dxyzXYZ*,.\s]*$"
 _MAX_FEN = 2**62
@@ -30,9 +30,14 @@ _TIME = r"^(?:.*[ T])?(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2}))?(?:\.\d+)?$"
 _TIME_COMPACT = r"^(\d{2})(\d{2})(\d{2})$"
 
 
+def is_empty(cell: str) -> bool:
+    """Whether a cleaned cell means "nothing here" (what `text` turns into null)."""
+    return cell.strip(DASHES) == "" or cell == "/"
+
+
 def text(column: pl.Series) -> pl.Series:
-    """Cells without padding (`text.PAD`: white space of every kind, BOM, zero-width space); empty marks ("", "-",
-    "/") become null."""
+    """Cells without padding (`text.PAD`: white space of every kind, BOM, zero-width space) and without Excel's
+    forced-text wrapping (`="6222…"`); empty marks ("", "-", "-------", "/") become null."""
     cleaned = column.to_frame().lazy().select(text_expr(pl.col(column.name).cast(pl.String)).alias(column.name))
     return cleaned.collect().to_series()  # lazy: the strip is computed once for both of its uses
 
@@ -41,7 +46,13 @@ def text_expr(cells: pl.Expr) -> pl.Expr:
     """`text` as an expression over a string column, for cleaning many columns in one pass (run it lazily: the
     strip it uses twice is then computed once)."""
     stripped = cells.str.strip_chars(PAD)
-    return pl.when(stripped.is_in(EMPTY_MARKS)).then(None).otherwise(stripped)
+    unwrapped = (
+        pl.when(stripped.str.starts_with('="') & stripped.str.ends_with('"') & (stripped.str.len_chars() > 2))
+        .then(stripped.str.slice(2).str.slice(0, stripped.str.len_chars() - 3).str.strip_chars(PAD))
+        .otherwise(stripped)
+    )
+    empty = (unwrapped.str.strip_chars(DASHES) == "") | (unwrapped == "/")
+    return pl.when(empty).then(None).otherwise(unwrapped)
 
 
 def amount(column: pl.Series, *, allow_masked: bool = False, cleaned: bool = False) -> tuple[pl.Series, pl.Series]:
@@ -115,6 +126,31 @@ def date_time(column: pl.Series, *, cleaned: bool = False) -> tuple[pl.Series, p
     bad = raw.is_not_null() & (dates.is_null() | (parts["p4"].is_not_null() & iso["time"].is_null()))
     bad = bad.cast(pl.Boolean).alias("bad")
     return dates, iso["time"], bad
+
+
+_MONTH_DAY = r"^(\d{1,2})[-/.月](\d{1,2})日?$"
+
+
+def month_day(column: pl.Series, year: int, month: int) -> tuple[pl.Series, pl.Series]:
+    """Dates written without a year ("12/29", "01-02", "1月2日") on a bill of `month` of `year`: a month after the
+    bill's month belongs to the year before. Returns (date, ok); ok is false where the cell is no such date."""
+    parts = pl.DataFrame({"raw": column}).select(
+        pl.col("raw").str.extract(_MONTH_DAY, 1).cast(pl.Int32, strict=False).alias("m"),
+        pl.col("raw").str.extract(_MONTH_DAY, 2).cast(pl.Int32, strict=False).alias("d"),
+    )
+    dates = parts.select(
+        pl.concat_str(
+            [
+                pl.when(pl.col("m") > month).then(pl.lit(str(year - 1))).otherwise(pl.lit(str(year))),
+                _pad2(pl.col("m").cast(pl.String)),
+                _pad2(pl.col("d").cast(pl.String)),
+            ],
+            separator="-",
+        )
+        .str.to_date("%Y-%m-%d", strict=False)
+        .alias(column.name)
+    ).to_series()
+    return dates, dates.is_not_null().alias("ok")
 
 
 def time_of_day(column: pl.Series, *, cleaned: bool = False) -> tuple[pl.Series, pl.Series]:

@@ -48,7 +48,8 @@ def finish_bank(
     notices = list(notices)
     gaps = list(meta.gaps)
     single = frame["account"].n_unique() <= 1 and not (balances and len(balances) > 1)
-    if frame["amount"].null_count() == 0 and frame["direction"].null_count() == 0:
+    whole_file = any(p.row is None and p.severity is Severity.ERROR for p in problems)  # no line stands anyway
+    if frame["amount"].null_count() == 0 and frame["direction"].null_count() == 0 and not whole_file:
         currency = meta.currency or "CNY"
         opening = meta.opening_balance.fen if meta.opening_balance is not None and single else None
         chain = check_running_balance(frame, filename, currency, opening)

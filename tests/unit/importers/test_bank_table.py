@@ -12,7 +12,7 @@ from hezhang.domain.money import Money
 from hezhang.domain.problem import Severity
 from hezhang.importers import parse_bank
 from hezhang.importers.bank_table import MAX_LISTED_PROBLEMS
-from hezhang.importers.result import ImportResult
+from hezhang.importers.result import ImportResult, Sign
 from hezhang.samples.bank_exports import LAYOUTS, bank_rows, csv_bytes, render_bank_export
 from hezhang.samples.statements import generate_bank_lines
 
@@ -20,8 +20,8 @@ PREAMBLE = [["某某银行 账户明细"], ["账号：6222000011112222", "户名
 WHO = {"account": "6222000011112222", "account_name": "上海某某有限公司", "period": MONTH}
 
 
-def parse(rows: list[list[str]], encoding: str = "utf-8") -> ImportResult:
-    return parse_bank(csv_bytes(rows, encoding), "statement.csv")
+def parse(rows: list[list[str]], encoding: str = "utf-8", sign: Sign | None = None) -> ImportResult:
+    return parse_bank(csv_bytes(rows, encoding), "statement.csv", sign=sign)
 
 
 def essentials(result: ImportResult) -> list[tuple[object, ...]]:
@@ -306,7 +306,7 @@ def test_several_own_accounts_are_kept_per_line_with_a_notice() -> None:
 def test_a_row_that_contradicts_itself_is_a_problem(header: list[str], row: list[str], column: str) -> None:
     good = {"收入金额": "1.00", "支出金额": "", "借贷": "贷", "交易金额": "1.00", "币种": "人民币"}
     rows = [header, *[["2026-10-01", *(good[h] for h in header[1:])]] * 3, row]  # good rows settle 借贷
-    result = parse(rows)
+    result = parse(rows, sign="income-positive")
 
     assert [(p.row, p.column) for p in result.problems] == [(5, column)]
 
@@ -317,3 +317,35 @@ def test_thousands_of_bad_cells_are_listed_up_to_a_limit_and_counted_beyond() ->
 
     assert len(result.problems) == MAX_LISTED_PROBLEMS + 1
     assert "50" in result.problems[-1].message_zh and "交易金额" in result.problems[-1].message_zh
+
+
+def test_excel_forced_text_cells_in_a_csv_are_read_as_their_content() -> None:
+    rows = [
+        ["交易日期", "收入金额", "支出金额", "余额", "对方账号", "交易描述"],
+        ['="20261001"', '="1,234.56"', "", '="11234.56"', '="6222000011112222"', "货款"],
+    ]
+    (line,) = parse(rows).bank_lines()
+
+    assert (line.date.isoformat(), line.amount, line.balance) == ("2026-10-01", Money(123456), Money(1123456))
+    assert (line.counterparty_account, line.memo) == ("6222000011112222", "货款")  # 交易描述 (CITIC) is the memo
+
+
+def test_a_payment_platform_bill_hezhang_does_not_read_is_one_unsupported_layout_problem() -> None:
+    rows = [
+        ["导出信息："], ["京东账号名：jd_某某"], ["起始时间：2026-10-01", "终止时间：2026-10-31"], [],
+        ["交易时间", "交易分类", "商户名称", "交易说明", "收/支", "金额", "收/付款方式", "交易状态", "交易订单号"],
+        ["2026-10-29 06:37:20", "小金库", "京东小金库", "收益", "收入", "0.01", "零用钱", "交易成功", "2001"],
+        ["2026-10-15 12:09:23", "白条", "京东金融", "白条主动还款", "不计收支", "1125.43", "小金库", "成功", "2002"],
+    ]  # fmt: skip
+    result = parse(rows)
+
+    (problem,) = result.problems
+    assert problem.message_zh.startswith("不支持的版式") and "京东" in problem.message_zh
+    assert problem.message_en.startswith("unsupported layout") and "JD" in problem.message_en
+
+
+def test_a_bill_of_an_unnamed_platform_is_known_by_its_status_column() -> None:
+    rows = [["交易时间", "收/支", "金额", "交易状态"], ["2026-10-29 06:37:20", "不计收支", "1.00", "交易成功"]]
+    (problem,) = parse(rows).problems
+
+    assert "unsupported layout" in problem.message_en and "收/支" in problem.message_zh

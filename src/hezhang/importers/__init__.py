@@ -43,11 +43,18 @@ def parse(
                 StatementMeta(format=format),
             )
     else:
+        if (refused := _zip_refusal(data, filename, kind)) is not None:
+            return refused
         fmt = detect.detect(data, kind)
         if fmt is None:
             what = "银行对账单" if kind == "bank" else "序时账"
             what_en = "bank statement" if kind == "bank" else "journal"
             names = "、".join(f.name for f in detect.formats(kind))
+            if data.startswith(b"PK\x03\x04"):
+                what, what_en = (
+                    f"{what}（此文件是 ZIP 压缩包，其中没有 camt.053 XML 或工作表）",
+                    (f"{what_en} (this file is a zip archive holding no camt.053 XML and no workbook)"),
+                )
             return ImportResult.failed(
                 kind,
                 [
@@ -75,6 +82,21 @@ def parse(
         severity=Severity.NOTICE,
     )
     return replace(result, notices=(*result.notices, unused))
+
+
+def _zip_refusal(data: bytes, filename: str, kind: Kind) -> ImportResult | None:
+    """A zip container (XLSX, zipped CAMT.053) past the unpacking limits is refused before anything reads it."""
+    from hezhang.domain.problem import Problem
+    from hezhang.importers import zipped
+
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        zipped.check(data)
+    except zipped.ZipLimitError as e:
+        zh, _, en = str(e).partition(" / ")
+        return ImportResult.failed(kind, [Problem(filename, zh, en or zh)], StatementMeta(format="zip"))
+    return None
 
 
 def parse_bank(data: bytes, filename: str, format: str | None = None, sign: Sign | None = None) -> ImportResult:

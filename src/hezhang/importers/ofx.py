@@ -58,12 +58,7 @@ def parse(data: bytes, filename: str) -> ImportResult:
     try:
         root = tree.parse(io.BytesIO(data))
     except Exception as e:  # ofxtools raises its own errors, and also UnicodeError, ValueError, KeyError...
-        zh, en = "无法读取 OFX 文件", "cannot read the OFX file"
-        return ImportResult.failed(
-            "bank",
-            [Problem(filename, f"{zh}（{type(e).__name__}）", f"{en} ({type(e).__name__})")],
-            StatementMeta("ofx"),
-        )
+        return ImportResult.failed("bank", [_unreadable(filename, data, e)], StatementMeta("ofx"))
     if root is None or not data.rstrip().upper().endswith(b"</OFX>"):
         report.error(
             "OFX 文件不完整（没有以 </OFX> 结尾），可能被截断",
@@ -126,6 +121,19 @@ def parse(data: bytes, filename: str) -> ImportResult:
     )
     frame = pl.DataFrame({k: [r.get(k) for r in good] for k in _COLUMNS}, schema=_COLUMNS)
     return finish_bank(frame, report.problems, meta, filename, report.notices, balances=balances)
+
+
+def _unreadable(filename: str, data: bytes, e: Exception) -> Problem:
+    """What the OFX reader could not read, and where: the header, the character set, or the tag structure."""
+    detail = " ".join(str(e).split())[:160]
+    if isinstance(e, UnicodeError):
+        return Problem(filename, f"OFX 文件内容不符合其文件头声明的字符集：{detail}",
+                       f"the OFX text is not in the character set its header declares: {detail}")  # fmt: skip
+    if type(e).__name__ == "OFXHeaderError" or not re.search(rb"<OFX>", data, re.IGNORECASE):
+        return Problem(filename, f"OFX 文件头（OFXHEADER… 或 <?OFX …?>）无法读取：{detail}",
+                       f"the OFX header (OFXHEADER… or <?OFX …?>) cannot be read: {detail}", row=1)  # fmt: skip
+    return Problem(filename, f"OFX 标签结构无法读取（标签不成对或位置不对）：{detail}",
+                   f"the OFX tag structure cannot be read (unbalanced or misplaced tags): {detail}")  # fmt: skip
 
 
 def _encoding(tree: OFXTree) -> str | None:

@@ -277,3 +277,10 @@ def test_sniff_recognises_camt053_and_rejects_other_formats() -> None:
                   csv.encode()):  # fmt: skip
         assert not camt053.sniff(other, other.decode())
     assert not camt053.sniff(b"\x00\x01", None)
+
+
+def test_an_unknown_declared_encoding_is_named_not_an_exception_class() -> None:
+    data = b'<?xml version="1.0" encoding="x-no-such-charset"?><Document><BkToCstmrStmt/></Document>'
+    (problem,) = camt053.parse(data, "odd.xml").problems
+
+    assert "encoding" in problem.message_en and "LookupError" not in problem.message and problem.row == 1

@@ -258,3 +258,13 @@ def test_two_accounts_each_keep_their_own_closing_balance() -> None:
         ("111", 1, Money(51000, "EUR"), Money(1000, "EUR"), Money(0, "EUR")),
         ("222", 1, Money(9750, "EUR"), Money(0, "EUR"), Money(250, "EUR")),
     ]
+
+
+def test_a_refused_file_says_what_could_not_be_read_not_an_exception_name() -> None:
+    cut_header = b"OFXHEADER:100\r\nDATA:OFXSGML\r\n<OFX></OFX>"
+    unknown_version = b'<?OFX OFXHEADER="200" VERSION="999"?><OFX></OFX>'
+    for data in (cut_header, unknown_version):
+        result = ofx.parse(data, "bad.ofx")
+        (problem,) = result.problems
+        assert "Error" not in problem.message and "OFX" in problem.message_en
+        assert "header" in problem.message_en or "tag structure" in problem.message_en

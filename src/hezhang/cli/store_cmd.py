@@ -11,6 +11,7 @@ from rich.table import Table
 from hezhang.cli.console import console
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.session import current_context
+from hezhang.cli.sign_option import SIGN_HELP, SignOption
 
 client_app = typer.Typer(help="客户 / clients", no_args_is_help=True)
 import_app = typer.Typer(
@@ -151,7 +152,7 @@ def client_account(
     console.print(f"已登记银行账户 / bank account added: {account_id}")
 
 
-def _import(client: str, file: Path, kind: str, account: str | None, prefix: str) -> None:
+def _import(client: str, file: Path, kind: str, account: str | None, prefix: str, sign: str | None = None) -> None:
     from uuid import UUID
 
     from hezhang.services.imports import import_file
@@ -160,6 +161,7 @@ def _import(client: str, file: Path, kind: str, account: str | None, prefix: str
     outcome = import_file(
         open_store(), current_context(), UUID(client), file, "bank" if kind == "bank" else "journal",
         bank_account_id=UUID(account) if account else None, account_prefix=prefix,
+        sign=None if sign is None else SignOption(sign).value,
     )  # fmt: skip
     if outcome.problems:
         for p in outcome.problems[:50]:
@@ -177,9 +179,13 @@ def import_bank(
     client: Annotated[str, typer.Option("--client", help="客户 id / client id")],
     account: Annotated[str, typer.Option("--account", help="银行账户 id / bank account id")],
     file: Annotated[Path, typer.Argument(help="对账单文件 / statement file")],
+    sign: Annotated[
+        SignOption | None,
+        typer.Option("--sign", help=SIGN_HELP),
+    ] = None,
 ) -> None:
     """导入银行对账单（原文件与个人信息加密保存）/ Import a bank statement (raw file and personal data sealed)."""
-    _import(client, file, "bank", account, "1002")
+    _import(client, file, "bank", account, "1002", None if sign is None else sign.value)
 
 
 @import_app.command("journal")

@@ -29,6 +29,7 @@ class BalanceGap:
 
     `row` is the `row` (1-based ordinal) of the first line after the gap; None for a gap in a statement's
     totals or between statements. `statement` names the statement (its number) where the file has several.
+    The messages name the account by its last four characters.
     """
 
     account: str | None
@@ -46,7 +47,7 @@ class BalanceGap:
 
     @property
     def message_zh(self) -> str:
-        where = f"账户 {self.account}：" if self.account else ""
+        where = f"账户 {_tail(self.account)}：" if self.account else ""
         e, s, d = _money(self.expected_fen), _money(self.stated_fen), _money(self.difference_fen, signed=True)
         if self.kind is GapKind.TOTALS:
             return f"{where}对账单 {self.statement or ''} 期初余额加本期收支为 {e}，期末余额为 {s}，相差 {d}"
@@ -59,7 +60,7 @@ class BalanceGap:
 
     @property
     def message_en(self) -> str:
-        where = f"account {self.account}: " if self.account else ""
+        where = f"account {_tail(self.account)}: " if self.account else ""
         e, s, d = _money(self.expected_fen), _money(self.stated_fen), _money(self.difference_fen, signed=True)
         if self.kind is GapKind.TOTALS:
             return (
@@ -76,6 +77,11 @@ class BalanceGap:
     @property
     def message(self) -> str:
         return f"{self.message_zh} / {self.message_en}"
+
+
+def _tail(account: str) -> str:
+    """An account in a message: its last four characters (the number itself is personal data)."""
+    return account if len(account) <= 4 else f"…{account[-4:]}"
 
 
 def _money(fen: int, *, signed: bool = False) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import Table
 
 from hezhang.domain.problem import Problem
 from hezhang.importers import ImportResult, parse
-from hezhang.importers.result import Kind
+from hezhang.importers.result import Kind, Sign
 from hezhang.security.policy import Action
 from hezhang.services.context import Context
 from hezhang.services.door import door
@@ -52,7 +52,7 @@ def _sealed_lines(frame: pl.DataFrame, table: Table, sealer: EnvelopeSealer, cli
 
 def import_file(
     store: Store, ctx: Context, client_id: UUID, path: Path, kind: Kind, *, bank_account_id: UUID | None = None,
-    account_prefix: str = "1002",
+    account_prefix: str = "1002", sign: Sign | None = None,
 ) -> ImportOutcome:  # fmt: skip
     """Parse `path`; a file with any problem is refused whole and nothing is stored. Otherwise the raw file
     (sealed), its SHA-256 and every line go in one transaction: a crash midway leaves the store as it was."""
@@ -60,7 +60,7 @@ def import_file(
         raise UserError("导入对账单须指定银行账户 / a statement import needs --account (the bank account id)")
     data = path.read_bytes()
     # Parsing touches nothing stored: it runs before the door's transaction, which holds SQLite's write lock.
-    result: ImportResult = parse(data, path.name, kind, account_prefix=account_prefix)
+    result: ImportResult = parse(data, path.name, kind, account_prefix=account_prefix, sign=sign)
     with door(store, ctx, Action.IMPORT, client_id=client_id) as passage:
         uow, sealer, actor = passage.uow, passage.sealer, passage.name
         if result.problems:

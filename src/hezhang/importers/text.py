@@ -105,12 +105,15 @@ def header_key(cell: str) -> str:
 
     "交易类型[ Transaction Type ]" -> "交易类型"; "借方发生额（支取）" -> "借方发生额(支取)".
     """
-    text = unicodedata.normalize("NFKC", cell)
+    text = unicodedata.normalize("NFKC", clean_cell(cell))
     text = _SPACE.sub("", text).lower().rstrip(":")
     stripped = _BILINGUAL.sub("", text)
     return stripped or text
 
 
 def clean_cell(cell: str) -> str:
-    """The cell without padding (`PAD`) around it."""
-    return cell.strip(PAD)
+    """The cell without padding (`PAD`) around it and without Excel's forced-text wrapping (`="…"`)."""
+    text = cell.strip(PAD)
+    if len(text) > 2 and text.startswith('="') and text.endswith('"'):
+        return text[2:-1].strip(PAD)
+    return text

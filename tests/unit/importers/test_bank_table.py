@@ -321,11 +321,14 @@ def test_thousands_of_bad_cells_are_listed_up_to_a_limit_and_counted_beyond() ->
 
 def test_excel_forced_text_cells_in_a_csv_are_read_as_their_content() -> None:
     rows = [
-        ["交易日期", "收入金额", "支出金额", "余额", "对方账号", "交易描述"],
+        ['="账号：6222000011112222"'],
+        ['="交易日期"', "收入金额", "支出金额", "余额", "对方账号", "交易描述"],
         ['="20261001"', '="1,234.56"', "", '="11234.56"', '="6222000011112222"', "货款"],
     ]
-    (line,) = parse(rows).bank_lines()
+    result = parse(rows)
+    (line,) = result.bank_lines()
 
+    assert result.meta.account == "6222000011112222"
     assert (line.date.isoformat(), line.amount, line.balance) == ("2026-10-01", Money(123456), Money(1123456))
     assert (line.counterparty_account, line.memo) == ("6222000011112222", "货款")  # 交易描述 (CITIC) is the memo
 

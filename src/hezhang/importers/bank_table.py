@@ -91,7 +91,7 @@ def parse_frame(
     """
     prof = profiles()
     columns = [c for c in raw.columns if c != "source_row"]
-    cleaned = raw.lazy().with_columns(cells.text_expr(pl.col(c)).alias(c) for c in columns).collect()  # one pass
+    cleaned = cells.clean_columns(raw, columns)
     body, below = _split_rows(cleaned, cmap)
     sample = body.head(500)
     cmap = settle(cmap, {i: sample[f"c{i}"].drop_nulls().to_list() for i in _undecided(cmap)}, prof)

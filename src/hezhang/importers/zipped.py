@@ -21,8 +21,12 @@ MAX_MEMBERS = 10_000
 MAX_SHEET_CELLS = 25_000_000
 _CHUNK = 1 << 20
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,9})\"")
-_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})\d")
+#: A row's or a cell's position: `r="12"` on a row, `r="AB12"` on a cell (matched wherever `r="` stands, so that
+#: no separator before it hides one; a match elsewhere only costs an exact count).
+_REF = re.compile(rb'r="([A-Z]{0,3})(\d{1,7})"')
+#: A reference past column Z or row 99,999: only then can a sheet span more than 26 × 99,999 cells, and the
+#: extent is counted exactly.
+_FAR = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]?\d{6})')
 
 
 class ZipLimitError(ValueError):
@@ -77,28 +81,41 @@ def _check(data: bytes, what: str) -> ZipLimitError | None:
 
 
 def _inflate(book: zipfile.ZipFile, member: zipfile.ZipInfo, total: int, what: str) -> tuple[int, ZipLimitError | None]:
-    """Inflate one member in chunks, counting; a worksheet's cells are located on the way."""
+    """Inflate one member in chunks, counting; a worksheet that reaches past column Z or row 99,999 has the extent
+    of its cells counted (in a second pass)."""
     sheet = bool(_SHEET.match(member.filename))
-    rows = columns = 0
+    far = False
     tail = b""
     with book.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             total += len(chunk)
             if total > MAX_UNZIPPED_BYTES:
                 return total, _too_big(what, total)
-            if sheet:
-                text = tail + chunk
-                rows = max([rows, *(int(r) for r in _ROW.findall(text))])
-                letters = set(_CELL.findall(text))
-                columns = max([columns, *(_column(c) for c in letters)])
-                tail = text[-256:]
-    if sheet and rows * columns > MAX_SHEET_CELLS:
+            if sheet and not far:
+                far = _FAR.search(tail + chunk) is not None
+                tail = chunk[-16:]
+    if not far:
+        return total, None
+    rows, columns = _extent(book, member)
+    if rows * columns > MAX_SHEET_CELLS:
         return total, ZipLimitError(
             f"{what} 工作表 {member.filename} 跨 {rows} 行 × {columns} 列，超过上限 {MAX_SHEET_CELLS:,} 个单元格 / "
             f"worksheet {member.filename} spans {rows} rows × {columns} columns, past the limit of "
             f"{MAX_SHEET_CELLS:,} cells"
         )
     return total, None
+
+
+def _extent(book: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
+    """(last row, last column) that the row and cell references of a worksheet reach."""
+    rows, columns, tail = 0, 1, b""
+    with book.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            refs = set(_REF.findall(tail + chunk))
+            rows = max([rows, *(int(d) for _, d in refs)])
+            columns = max([columns, *(_column(c) for c, _ in refs if c)])
+            tail = chunk[-16:]
+    return rows, columns
 
 
 def _column(letters: bytes) -> int:

@@ -98,3 +98,9 @@ def test_a_zip_without_a_statement_says_it_is_a_zip() -> None:
 
     (problem,) = result.problems
     assert "zip" in problem.message_en and "ZIP" in problem.message_zh
+
+
+def test_a_wide_sheet_within_the_limit_is_counted_exactly_and_passes() -> None:
+    cells = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="AD{r}"><v>2</v></c></row>' for r in (1, 2, 150000))
+    data = _zip({"xl/worksheets/sheet1.xml": _sheet(cells)})
+    zipped.check(data, "XLSX")  # 150,000 rows × 30 columns = 4.5 million cells: within the limit

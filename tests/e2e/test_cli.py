@@ -70,6 +70,31 @@ def test_parse_refuses_a_bad_file_and_says_where(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_parse_asks_which_way_one_signed_column_points_and_sign_answers(tmp_path: Path) -> None:
+    src = tmp_path / "card.csv"
+    src.write_text("交易日期,交易金额,摘要\n2026-10-01,120.00,某某公司\n2026-10-02,-20.00,某某商店\n", encoding="utf-8")
+    asked = runner.invoke(app, ["parse", str(src)])
+    assert asked.exit_code == 1 and "--sign spend-positive" in asked.output
+    out = tmp_path / "lines.csv"
+    answered = runner.invoke(app, ["parse", str(src), "--sign", "spend-positive", "--out", str(out)])
+    assert answered.exit_code == 0, answered.output
+    with out.open(encoding="utf-8") as f:
+        assert [r["direction"] for r in csv.DictReader(f)] == ["out", "in"]
+
+
+def test_parse_shows_each_account_of_a_file_with_several(tmp_path: Path) -> None:
+    src = tmp_path / "two.csv"
+    src.write_text(
+        "交易日期,收入金额,支出金额,余额,账号\n2026-10-01,100.00,,1100.00,6222000011112222\n"
+        "2026-10-01,5.00,,505.00,6222000099998888\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["parse", str(src)])
+    assert result.exit_code == 0, result.output
+    table = result.output.split("各账户 / per account")[1]
+    assert "****2222" in table and "1,100.00" in table and "****8888" in table and "505.00" in table
+
+
 def test_parse_of_a_missing_file_exits_3(tmp_path: Path) -> None:
     result = runner.invoke(app, ["parse", str(tmp_path / "nope.csv")])
     assert result.exit_code == 3

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hezhang.domain.lines import BankLine, Direction
 from hezhang.domain.money import Money
 from hezhang.domain.period import Period
-from hezhang.importers.cells import EMPTY_MARKS
+from hezhang.importers.cells import is_empty
 
 HAN = (
     "上海深圳北京杭州苏州市区华信恒达锦程启明安泰鑫源博远联丰瑞康宏图金桥立新天禾云帆中远正阳美佳"
@@ -39,7 +39,7 @@ class Statement:
 
 def _clean(text: str) -> str | None:
     text = text.strip(" \t\u3000")
-    return None if text in EMPTY_MARKS else text
+    return None if is_empty(text) else text
 
 
 def texts(alphabet: str, min_size: int = 1, max_size: int = 24) -> st.SearchStrategy[str]:

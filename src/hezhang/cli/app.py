@@ -12,6 +12,7 @@ import typer
 from hezhang.cli import audit_cmd, backup_cmd, params, people_cmd, retention_cmd, store_cmd
 from hezhang.cli.console import console, green, red
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
+from hezhang.cli.sign_option import SIGN_HELP, SignOption
 from hezhang.cli.summary import print_summary
 from hezhang.cli.usage import HezhangGroup
 from hezhang.domain.period import Period
@@ -44,13 +45,18 @@ def parse(
     out: Annotated[
         Path | None, typer.Option("--out", help="规范化明细写入此 CSV / write the normalized lines to this CSV")
     ] = None,
+    sign: Annotated[
+        SignOption | None,
+        typer.Option("--sign", help=SIGN_HELP),
+    ] = None,
 ) -> None:
     """读取一个文件并汇总；有问题时退出码非零 / Read one file and summarize it; non-zero exit on problems."""
     from hezhang.services.parsing import parse_file
 
     summary = parse_file(
-        file, "bank" if kind is FileKind.bank else "journal", format=format, account_prefix=account, out=out
-    )
+        file, "bank" if kind is FileKind.bank else "journal", format=format, account_prefix=account, out=out,
+        sign=None if sign is None else sign.value,
+    )  # fmt: skip
     print_summary(console, summary)
     if summary.problems:
         raise typer.Exit(EXIT_PROBLEMS)

@@ -13,6 +13,7 @@ from hezhang.cli import params
 from hezhang.cli.console import console, red, yellow
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.session import current_context
+from hezhang.cli.sign_option import SIGN_HELP, SignOption
 
 client_app = typer.Typer(help="客户 / clients", no_args_is_help=True)
 import_app = typer.Typer(
@@ -158,12 +159,13 @@ def client_account(
     console.print(f"已登记银行账户 / bank account added: {account_id}")
 
 
-def _import(client: UUID, file: Path, kind: str, account: UUID | None, prefix: str) -> None:
+def _import(client: UUID, file: Path, kind: str, account: UUID | None, prefix: str, sign: str | None = None) -> None:
     from hezhang.services.imports import import_file
     from hezhang.services.store_access import open_store
 
     outcome = import_file(open_store(), current_context(), client, file, "bank" if kind == "bank" else "journal",
-                          bank_account_id=account, account_prefix=prefix)  # fmt: skip
+                          bank_account_id=account, account_prefix=prefix,
+                          sign=None if sign is None else SignOption(sign).value)  # fmt: skip
     if outcome.problems:
         for p in outcome.problems[:50]:
             console.print(red("✗ ", p))
@@ -180,9 +182,13 @@ def import_bank(
     client: ClientOption,
     account: Annotated[UUID, typer.Option("--account", help="银行账户 id / bank account id", parser=params.account_id)],
     file: Annotated[Path, typer.Argument(help="对账单文件 / statement file")],
+    sign: Annotated[
+        SignOption | None,
+        typer.Option("--sign", help=SIGN_HELP),
+    ] = None,
 ) -> None:
     """导入银行对账单（原文件与个人信息加密保存）/ Import a bank statement (raw file and personal data sealed)."""
-    _import(client, file, "bank", account, "1002")
+    _import(client, file, "bank", account, "1002", None if sign is None else sign.value)
 
 
 @import_app.command("journal")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -33,9 +34,12 @@ def print_summary(console: Console, s: ParseSummary, *, max_problems: int = 50) 
     table.add_row("支出合计 / total out", f"{_money(s.total_out)} {s.currency}")
     table.add_row("期初余额 / opening balance", _money(s.opening_balance))
     table.add_row("期末余额 / closing balance", _money(s.closing_balance))
+    table.add_row("余额缺口 / balance gaps", str(len(s.gaps)))
     table.add_row("问题 / problems", str(len(s.problems)))
     table.add_row("提示 / notices", str(len(s.notices)))
     console.print(table)
+    if s.accounts:
+        print_accounts(console, s)
     for p in s.problems[:max_problems]:
         console.print(red("✗ ", p))
     if len(s.problems) > max_problems:
@@ -44,3 +48,18 @@ def print_summary(console: Console, s: ParseSummary, *, max_problems: int = 50) 
         )
     for n in s.notices[:max_problems]:
         console.print(yellow("! ", n))
+
+
+def print_accounts(console: Console, s: ParseSummary) -> None:
+    """One row per account of a file that holds several: never one account's opening beside another's closing."""
+    table = Table(title="各账户 / per account", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("账号\naccount", no_wrap=True)
+    for header in ("笔数\nlines", "收入\nin", "支出\nout", "期初\nopening", "期末\nclosing", "缺口\ngaps"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for a in s.accounts:
+        shown = f"****{a.account[-4:]}" if a.account else "—"  # masked already; shortened to fit a terminal
+        table.add_row(
+            shown, f"{a.count:,}", _money(a.total_in), _money(a.total_out), _money(a.opening_balance),
+            _money(a.closing_balance), str(a.gaps),
+        )  # fmt: skip
+    console.print(table)

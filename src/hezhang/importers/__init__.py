@@ -1,20 +1,30 @@
 """Importers: bytes and a file name in, `ImportResult(lines, problems, meta)` out. Never raise on bad input.
 
-parse_bank(data, filename, format=None)
+parse_bank(data, filename, format=None, sign=None)
 parse_journal(data, filename, format=None, account_prefix="1002")
+
+`sign` ("spend-positive" or "income-positive") answers, for a file with one signed amount column, whether a
+positive amount is money out (a credit-card bill) or in (an account statement); without it the file must say.
 """
 
 from __future__ import annotations
 
-from hezhang.importers.result import ImportResult, Kind, StatementMeta
+from hezhang.importers.result import SIGNS, ImportResult, Kind, Sign, StatementMeta
 
-__all__ = ["ImportResult", "StatementMeta", "format_names", "parse", "parse_bank", "parse_journal"]
+__all__ = ["SIGNS", "ImportResult", "Sign", "StatementMeta", "format_names", "parse", "parse_bank", "parse_journal"]
 
 
 def parse(
-    data: bytes, filename: str, kind: Kind, format: str | None = None, account_prefix: str = "1002"
+    data: bytes,
+    filename: str,
+    kind: Kind,
+    format: str | None = None,
+    account_prefix: str = "1002",
+    sign: Sign | None = None,
 ) -> ImportResult:
-    from hezhang.domain.problem import Problem
+    from dataclasses import replace
+
+    from hezhang.domain.problem import Problem, Severity
     from hezhang.importers import detect
 
     if format is not None:
@@ -33,11 +43,18 @@ def parse(
                 StatementMeta(format=format),
             )
     else:
+        if (refused := _zip_refusal(data, filename, kind)) is not None:
+            return refused
         fmt = detect.detect(data, kind)
         if fmt is None:
             what = "银行对账单" if kind == "bank" else "序时账"
             what_en = "bank statement" if kind == "bank" else "journal"
             names = "、".join(f.name for f in detect.formats(kind))
+            if data.startswith(b"PK\x03\x04"):
+                what, what_en = (
+                    f"{what}（此文件是 ZIP 压缩包，其中没有 camt.053 XML 或工作表）",
+                    (f"{what_en} (this file is a zip archive holding no camt.053 XML and no workbook)"),
+                )
             return ImportResult.failed(
                 kind,
                 [
@@ -53,11 +70,37 @@ def parse(
         from hezhang.importers.journal import with_prefix
 
         return with_prefix(fmt.parse(data, filename), account_prefix)
-    return fmt.parse(data, filename)
+    if fmt.parse_signed is not None:
+        return fmt.parse_signed(data, filename, sign)
+    result = fmt.parse(data, filename)
+    if sign is None:
+        return result
+    unused = Problem(
+        filename,
+        f"{fmt.name} 格式的每一行都写明收支方向，未使用 --sign {sign}",
+        f"every line of a {fmt.name} file states its direction; --sign {sign} was not used",
+        severity=Severity.NOTICE,
+    )
+    return replace(result, notices=(*result.notices, unused))
 
 
-def parse_bank(data: bytes, filename: str, format: str | None = None) -> ImportResult:
-    return parse(data, filename, "bank", format)
+def _zip_refusal(data: bytes, filename: str, kind: Kind) -> ImportResult | None:
+    """A zip container (XLSX, zipped CAMT.053) past the unpacking limits is refused before anything reads it."""
+    from hezhang.domain.problem import Problem
+    from hezhang.importers import zipped
+
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        zipped.check(data)
+    except zipped.ZipLimitError as e:
+        zh, _, en = str(e).partition(" / ")
+        return ImportResult.failed(kind, [Problem(filename, zh, en or zh)], StatementMeta(format="zip"))
+    return None
+
+
+def parse_bank(data: bytes, filename: str, format: str | None = None, sign: Sign | None = None) -> ImportResult:
+    return parse(data, filename, "bank", format, sign=sign)
 
 
 def parse_journal(data: bytes, filename: str, format: str | None = None, account_prefix: str = "1002") -> ImportResult:

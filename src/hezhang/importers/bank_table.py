@@ -8,38 +8,43 @@ Python runs per row only for rows that hold a problem.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
 from hezhang.domain.money import Money
 from hezhang.domain.problem import Problem, Severity
-from hezhang.importers import cells
+from hezhang.importers import cells, platforms
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.grid import Grid
-from hezhang.importers.header import NEEDED, ColumnMap, find_header, likely_header, settle
+from hezhang.importers.header import HEADER_SEARCH_ROWS, NEEDED, ColumnMap, find_header, likely_header, settle
 from hezhang.importers.preamble import Preamble, read_preamble
 from hezhang.importers.profiles import Profiles, profiles
-from hezhang.importers.result import ImportResult, StatementMeta
+from hezhang.importers.result import ImportResult, Sign, StatementMeta
+from hezhang.importers.sign import card_signal
+from hezhang.importers.table_reader import Context, Reader
 from hezhang.importers.text import header_key
 
 #: At most this many problems are listed one by one; the rest are counted per column.
 MAX_LISTED_PROBLEMS = 1000
 #: A totals row: its first cell begins with 合计 (or 人民币合计, 本页小计, Total …) and it has no date.
 _FOOTER = r"(?i)^\s*(?:\S{0,4}?(?:合计|总计|小计|共计|累计|汇总)|(?:grand\s*)?totals?\b)"
-_TEXT_FIELDS = ("counterparty_name", "counterparty_account", "counterparty_bank", "bank_ref", "instrument_no",
-                "settlement_method", "account")  # fmt: skip
-_SIDES = (("counterparty_name", "payer_name", "payee_name"), ("counterparty_account", "payer_account", "payee_account"),
-          ("counterparty_bank", "payer_bank", "payee_bank"))  # fmt: skip
 
 
-def parse_grid(grid: Grid, filename: str, format_name: str, lines: Sequence[int] | None = None) -> ImportResult:
+def parse_grid(
+    grid: Grid, filename: str, format_name: str, lines: Sequence[int] | None = None, sign: Sign | None = None
+) -> ImportResult:
     """Read a bank statement table from a grid of cells (the careful path: any shape of file).
 
     `lines[i]` is the physical line grid row i starts on, where that differs from i + 1 (CSV with quoted
-    line breaks); problems name that line.
+    line breaks); problems name that line. `sign`: how one signed amount column points, when a person said so.
     """
     cmap = find_header(grid.rows)
+    above = grid.rows[: cmap.row_index] if cmap is not None else grid.rows[:HEADER_SEARCH_ROWS]
+    header = cmap.headers if cmap is not None else likely_header(grid.rows)
+    if (platform := platforms.recognise(above, header, profiles())) is not None:
+        meta = StatementMeta(format=format_name, encoding=grid.encoding)
+        return ImportResult.failed("bank", [platforms.refusal(filename, platform)], meta)
     if cmap is None:
         seen = "、".join(likely_header(grid.rows)) or "（无）"
         problem = Problem(
@@ -65,6 +70,7 @@ def parse_grid(grid: Grid, filename: str, format_name: str, lines: Sequence[int]
         encoding=grid.encoding,
         preamble_rows=grid.rows[: cmap.row_index],
         cut_off_row=cut_off_row,
+        sign=sign,
     )
 
 
@@ -77,6 +83,7 @@ def parse_frame(
     encoding: str | None = None,
     preamble_rows: Sequence[Sequence[str]] = (),
     cut_off_row: int | None = None,
+    sign: Sign | None = None,
 ) -> ImportResult:
     """`raw` holds string columns c0..cn (as in the header) and `source_row` (1-based line in the file).
 
@@ -84,13 +91,24 @@ def parse_frame(
     """
     prof = profiles()
     columns = [c for c in raw.columns if c != "source_row"]
-    cleaned = raw.lazy().with_columns(cells.text_expr(pl.col(c)).alias(c) for c in columns).collect()  # one pass
+    cleaned = cells.clean_columns(raw, columns)
     body, below = _split_rows(cleaned, cmap)
     sample = body.head(500)
     cmap = settle(cmap, {i: sample[f"c{i}"].drop_nulls().to_list() for i in _undecided(cmap)}, prof)
-    reader = _Reader(body, cmap, filename, prof)
-    frame = reader.read()
     pre = read_preamble([*preamble_rows, *below], prof)
+    title = "\n".join(" ".join(row) for row in preamble_rows)
+    memos = (
+        sample.select(pl.concat_str([pl.col(f"c{i}") for i in cmap.memo], separator=" ", ignore_nulls=True)).to_series()
+        if cmap.memo
+        else None
+    )
+    context = Context(
+        given=sign,
+        card=card_signal((header_key(h) for h in cmap.headers), title, memos, prof),
+        year_month=(pre.period.end.year, pre.period.end.month) if pre.period else pre.month,
+    )
+    reader = Reader(body, cmap, filename, prof, context)
+    frame = reader.read()
     problems = reader.problems + _currencies(frame, filename)
     if cut_off_row is not None:
         problems.append(
@@ -104,7 +122,7 @@ def parse_frame(
     if len(problems) > MAX_LISTED_PROBLEMS:
         problems = _summarize(problems, filename)
     meta = _meta(frame, pre, cmap, prof, format_name=format_name, encoding=encoding)
-    return finish_bank(frame, problems, meta, filename, _accounts(frame, filename))
+    return finish_bank(frame, problems, meta, filename, [*reader.notices, *_accounts(frame, filename)])
 
 
 def _undecided(cmap: ColumnMap) -> tuple[int, ...]:
@@ -134,129 +152,6 @@ def _split_rows(frame: pl.DataFrame, cmap: ColumnMap) -> tuple[pl.DataFrame, lis
     body = flagged.filter(~pl.col("_other")).drop("_other", "_empty")
     notes = flagged.filter(pl.col("_other") & ~pl.col("_empty")).head(50).select(data_cols)
     return body, [[c or "" for c in row] for row in notes.rows()]
-
-
-class _Reader:
-    """Reads the fields of the body's columns; collects a `Problem` for every cell it cannot read."""
-
-    def __init__(self, body: pl.DataFrame, cmap: ColumnMap, filename: str, prof: Profiles) -> None:
-        self.body, self.cmap, self.filename, self.prof = body, cmap, filename, prof
-        self.problems: list[Problem] = []
-
-    def get(self, name: str) -> pl.Series | None:
-        return self.body[f"c{self.cmap.columns[name]}"] if name in self.cmap.columns else None
-
-    def need(self, name: str) -> pl.Series:
-        return self.body[f"c{self.cmap.columns[name]}"]
-
-    def report(self, bad: pl.Series, name: str, zh: str, en: str) -> None:
-        """One problem per row where `bad` holds: physical row, the column's header as written, the cell."""
-        if not bad.any():
-            return
-        column = self.cmap.header(name)
-        rows = self.body["source_row"].filter(bad).to_list()
-        values = self.need(name).filter(bad).to_list()
-        self.problems += [
-            Problem(self.filename, zh, en, row=r, column=column, value=v) for r, v in zip(rows, values, strict=True)
-        ]
-
-    def words(self, column: pl.Series, read: Callable[[str], str | None]) -> pl.Series:
-        """Map cell words (借/贷, 人民币) through `read`, once per distinct value."""
-        distinct = column.drop_nulls().unique().to_list()
-        return column.replace_strict({v: read(v) for v in distinct}, default=None, return_dtype=pl.String)
-
-    def read(self) -> pl.DataFrame:
-        out: dict[str, pl.Series] = {"source_row": self.body["source_row"]}
-        src = self.need(self.cmap.date_field)
-        dates, times, bad = cells.date_time(src, cleaned=True)
-        self.report(bad, self.cmap.date_field, "无法识别的日期", "not a date")
-        self.report(src.is_null(), self.cmap.date_field, "缺少交易日期", "the transaction date is missing")
-        out["date"] = dates.alias("date")
-        if self.cmap.date_field == "date" and (t := self.get("time")) is not None:
-            parsed, bad_t = cells.time_of_day(t, cleaned=True)
-            if bad_t.any():  # 交易时间 may hold a date and a time, or only a date
-                _, stamped, bad_stamp = cells.date_time(t, cleaned=True)
-                self.report(bad_t & bad_stamp, "time", "无法识别的时间", "not a time of day")
-                parsed = parsed.fill_null(stamped)
-            out["time"] = parsed.alias("time")
-        elif times.null_count() < len(times):
-            out["time"] = times.alias("time")
-        if (v := self.get("value_date")) is not None:
-            value_dates, _, bad_v = cells.date_time(v, cleaned=True)
-            self.report(bad_v, "value_date", "无法识别的起息日", "not a value date")
-            out["value_date"] = value_dates.alias("value_date")
-        out.update(self.amounts())
-        if (b := self.get("balance")) is not None:
-            balance, bad_b = cells.amount(b, allow_masked=True, cleaned=True)
-            self.report(bad_b, "balance", "无法识别的余额", "not a balance amount")
-            out["balance"] = balance.alias("balance")
-        if (c := self.get("currency")) is not None:
-            codes = self.words(c, self.prof.currency_of)
-            self.report(c.is_not_null() & codes.is_null(), "currency", "无法识别的币种", "unknown currency")
-            out["currency"] = codes.alias("currency")
-        for name in _TEXT_FIELDS:
-            if (s := self.get(name)) is not None:
-                out[name] = s.alias(name)
-        frame = self.sides(pl.DataFrame(out))
-        if self.cmap.memo:
-            memo = pl.concat_str([self.body[f"c{i}"] for i in self.cmap.memo], separator=" ", ignore_nulls=True)
-            frame = frame.with_columns(pl.when(memo == "").then(None).otherwise(memo).alias("memo"))
-        if "account" in frame.columns:
-            frame = frame.with_columns(pl.col("account").str.replace_all(r"[\s-]", ""))
-        return frame
-
-    def amounts(self) -> dict[str, pl.Series]:
-        """Direction and unsigned fen from in/out columns, a signed column, or an amount plus a direction column."""
-        if self.cmap.amount_mode == "split":
-            fen_in, bad_in = cells.amount(self.need("amount_in"), cleaned=True)
-            fen_out, bad_out = cells.amount(self.need("amount_out"), cleaned=True)
-            fen_out = fen_out.abs()  # some banks write money out as a negative number in the out column
-            self.report(bad_in, "amount_in", "无法识别的金额", "not an amount")
-            self.report(bad_out, "amount_out", "无法识别的金额", "not an amount")
-            both = (fen_in.fill_null(0) != 0) & (fen_out.fill_null(0) != 0)
-            self.report(both, "amount_in", "收入和支出同时有金额", "both the in and the out column hold an amount")
-            neither = fen_in.is_null() & fen_out.is_null() & ~bad_in & ~bad_out
-            self.report(
-                neither, "amount_in", "收入和支出金额都为空", "neither the in nor the out column holds an amount"
-            )
-            frame = pl.DataFrame({"i": fen_in, "o": fen_out}).with_columns(
-                (pl.col("i").fill_null(0) - pl.col("o").fill_null(0)).alias("s")
-            )
-            out = (pl.col("s") < 0) | ((pl.col("s") == 0) & pl.col("o").is_not_null() & (pl.col("i").fill_null(0) == 0))
-        else:
-            col = self.need("amount")
-            fen, bad = cells.amount(col, cleaned=True)
-            self.report(bad, "amount", "无法识别的金额", "not an amount")
-            self.report(col.is_null(), "amount", "缺少金额", "the amount is missing")
-            word = pl.repeat(None, len(fen), dtype=pl.String, eager=True)
-            if (d := self.get("direction")) is not None:
-                word = self.words(d, self.prof.direction_of)
-                self.report(d.is_not_null() & word.is_null(), "direction", "无法识别的收支方向",
-                            "unknown direction (expected 借/贷, 收/支, 来账/往账)")  # fmt: skip
-                conflict = (fen < 0) & (word == "in")
-                self.report(conflict.fill_null(False), "amount", "金额为负数，但收支方向为收入",
-                            "a negative amount on a line marked as money in")  # fmt: skip
-            frame = pl.DataFrame({"s": fen.fill_null(0), "w": word})
-            out = pl.when(pl.col("w").is_not_null()).then(pl.col("w") == "out").otherwise(pl.col("s") < 0)
-        picked = frame.select(
-            pl.when(out).then(pl.lit("out")).otherwise(pl.lit("in")).alias("direction"),
-            pl.col("s").abs().alias("amount"),
-        )
-        return {"direction": picked["direction"], "amount": picked["amount"]}
-
-    def sides(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Where a bank lists payer and payee (BOC), the counterparty is the payer of money in and the payee of
-        money out; the other side is the own account."""
-        pick: list[pl.Expr] = []
-        is_in = pl.col("direction") == "in"
-        for target, payer, payee in (*_SIDES, ("account", "payee_account", "payer_account")):
-            p_in, p_out = self.get(payer), self.get(payee)
-            if target in frame.columns or (p_in is None and p_out is None):
-                continue
-            when_in = pl.lit(p_in) if p_in is not None else pl.lit(None, pl.String)
-            when_out = pl.lit(p_out) if p_out is not None else pl.lit(None, pl.String)
-            pick.append(pl.when(is_in).then(when_in).otherwise(when_out).alias(target))
-        return frame.with_columns(pick) if pick else frame
 
 
 def _currencies(frame: pl.DataFrame, filename: str) -> list[Problem]:

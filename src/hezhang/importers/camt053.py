@@ -16,15 +16,20 @@ neither entity expansion (billion laughs) nor external entities can happen. Each
   A batch entry with several transactions keeps every remittance text and no counterparty.
 - entries whose status is not BOOK (pending, information) move no balance: left out, with a notice.
 
+A zip of camt.053 documents (a day's or a month's statements) is read as one file, its documents in name
+order, after the `zipped` limits are checked.
+
 Statement: `Acct/Id` (`IBAN` or `Othr/Id`) the account, `Acct/Ccy` the currency, `Bal` OPBD (else PRCD)
 the opening and CLBD the closing balance (DBIT negative), `FrToDt` the period. Several `Stmt` of one
-account are concatenated; each must satisfy opening + credits - debits = closing.
+account are concatenated; each should satisfy opening + credits - debits = closing (else a gap).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Any
@@ -36,11 +41,19 @@ from hezhang.domain.frames import BANK_SCHEMA
 from hezhang.domain.money import Money, MoneyError, format_fen, parse_fen
 from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
+from hezhang.importers import zipped
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, check_accounts_and_currency, check_statement_chain, totals_disagree
+from hezhang.importers.report import (
+    Report,
+    check_accounts_and_currency,
+    per_account_balances,
+    statement_chain_gaps,
+    totals_gap,
+)
 from hezhang.importers.result import ImportResult, StatementMeta
 
+_ZIP = b"PK\x03\x04"
 _ROOT = re.compile(r"<(?:[\w.-]+:)?BkToCstmrStmt[\s>]")
 _AMOUNT = re.compile(r"^\d{1,18}(?:\.\d{1,5})?$")
 _WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2}))?")
@@ -49,7 +62,12 @@ _COLUMNS = {name: dtype for name, dtype in BANK_SCHEMA.items() if name != "row"}
 
 
 def sniff(data: bytes, head: str | None) -> bool:
-    """XML whose document holds a `BkToCstmrStmt` (camt.052 and .054 have other roots)."""
+    """XML whose document holds a `BkToCstmrStmt` (camt.052 and .054 have other roots), or a zip holding one."""
+    if data.startswith(_ZIP):
+        try:
+            return bool(_zip_members(data))
+        except (zipped.ZipLimitError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+            return False
     return head is not None and head.lstrip("\ufeff \t\r\n").startswith("<") and _ROOT.search(head) is not None
 
 
@@ -110,7 +128,17 @@ class _Statement:
 
 
 def parse(data: bytes, filename: str) -> ImportResult:
+    if data.startswith(_ZIP):
+        return _parse_zip(data, filename)
     report = _Report(filename)
+    found = _read(data, filename, report)
+    if isinstance(found, ImportResult):
+        return found
+    return _combine(found[0], report, found[1])
+
+
+def _read(data: bytes, filename: str, report: _Report) -> tuple[list[_Statement], str] | ImportResult:
+    """The statements of one XML document, or the failed result that says why there are none."""
     try:
         root, report.rows, encoding = _read_xml(data)
     except _RefusedError:
@@ -126,8 +154,15 @@ def parse(data: bytes, filename: str) -> ImportResult:
             f"malformed XML: {expat.ErrorString(e.code)}",
             row=e.lineno,
         )
-    except Exception as e:  # expat passes on what it meets: an unknown declared encoding (LookupError), ...
-        return _failed(filename, f"无法读取 XML（{type(e).__name__}）", f"cannot read the XML ({type(e).__name__})")
+    except LookupError as e:  # an encoding the XML declaration names and Python does not know
+        return _failed(
+            filename,
+            f"XML 声明的字符编码无法识别：{e}",
+            f"the character encoding the XML declaration names is unknown: {e}",
+            row=1,
+        )
+    except Exception as e:  # expat passes on what its handlers meet
+        return _failed(filename, f"XML 无法读取：{str(e)[:120]}", f"the XML cannot be read: {str(e)[:120]}")
     body = root if root.tag == "BkToCstmrStmt" else root.find("BkToCstmrStmt")
     if body is None or not body.findall("Stmt"):
         return _failed(
@@ -135,7 +170,50 @@ def parse(data: bytes, filename: str) -> ImportResult:
             "不是 camt.053 对账单（没有 BkToCstmrStmt/Stmt）",
             "not a camt.053 statement (no BkToCstmrStmt/Stmt)",
         )
-    statements = [_statement(stmt, i, report) for i, stmt in enumerate(body.findall("Stmt"), start=1)]
+    return [_statement(stmt, i, report) for i, stmt in enumerate(body.findall("Stmt"), start=1)], encoding
+
+
+def _zip_members(data: bytes) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the camt.053 XML documents in a zip, by name; checked against `zipped` limits first."""
+    zipped.check(data, "ZIP")
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir() or not info.filename.lower().endswith(".xml"):
+                continue
+            content = archive.read(info)
+            if _ROOT.search(content[:65536].decode("utf-8", errors="replace")):
+                found.append((info.filename, content))
+    return found
+
+
+def _parse_zip(data: bytes, filename: str) -> ImportResult:
+    """Every camt.053 document of a zip (banks send a day's or a month's statements zipped), read as one file."""
+    try:
+        members = _zip_members(data)
+    except (zipped.ZipLimitError, zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        zh, _, en = str(e).partition(" / ")
+        return _failed(filename, zh, en or zh)
+    if not members:
+        return _failed(
+            filename,
+            "ZIP 压缩包中没有 camt.053 对账单（含 BkToCstmrStmt 的 XML 文件）",
+            "the zip archive holds no camt.053 statement (no XML file with BkToCstmrStmt)",
+        )
+    report, statements, encoding = _Report(filename), [], "utf-8"
+    for name, content in members:
+        part = _Report(f"{filename}/{name}")
+        found = _read(content, part.filename, part)
+        if isinstance(found, ImportResult):
+            report.problems += found.problems
+            continue
+        report.rows.update(part.rows)
+        report.problems += part.problems
+        report.notices += part.notices
+        statements += found[0]
+        encoding = found[1]
+    if not statements:
+        return ImportResult.failed("bank", report.problems, StatementMeta("camt053"))
     return _combine(statements, report, encoding)
 
 
@@ -291,31 +369,35 @@ def _bank_code(ntry: ET.Element) -> str | None:
 
 
 def _combine(statements: list[_Statement], report: _Report, encoding: str) -> ImportResult:
-    """The statements of one account, concatenated in file order; each statement's totals checked."""
+    """The statements in file order; each statement's totals checked, and consecutive statements of each account."""
     accounts = list(dict.fromkeys(s.account for s in statements if s.account))
     currencies = list(dict.fromkeys(c for s in statements for c in s.currencies))
     check_accounts_and_currency(report, accounts, currencies, account_column="Acct", currency_column="Ccy")
-    for s in statements:
-        _check_totals(s, report)
-    check_statement_chain(report, [(s.number, s.opening, s.closing) for s in statements])
-    records = [r for s in statements for r in s.records]
     currency = currencies[0] if currencies else None
+    for s in statements:
+        _check_totals(s, report, currency or "")
+    for gap in statement_chain_gaps([(s.account, s.number, s.opening, s.closing) for s in statements], currency or ""):
+        report.gap(gap, column="OPBD", value=format_fen(gap.stated_fen))
+    records = [r for s in statements for r in s.records]
     periods = [s.period for s in statements if s.period is not None]
+    balances = per_account_balances([(s.account, s.opening, s.closing) for s in statements])
+    first, last = next(iter(balances.values())) if len(balances) == 1 else (None, None)
     meta = StatementMeta(
         "camt053",
         encoding,
         account=accounts[0] if len(accounts) == 1 else None,
         currency=currency,
         period=Period(min(p.start for p in periods), max(p.end for p in periods)) if periods else None,
-        opening_balance=None if statements[0].opening is None else Money(statements[0].opening, currency or "CNY"),
-        closing_balance=None if statements[-1].closing is None else Money(statements[-1].closing, currency or "CNY"),
+        opening_balance=None if first is None else Money(first, currency or "CNY"),
+        closing_balance=None if last is None else Money(last, currency or "CNY"),
+        gaps=tuple(report.gaps),
     )
     frame = pl.DataFrame({k: [r.get(k) for r in records] for k in _COLUMNS}, schema=_COLUMNS)
-    result = finish_bank(frame, report.problems, meta, report.filename)
+    result = finish_bank(frame, report.problems, meta, report.filename, balances=balances)
     return replace(result, notices=(*result.notices, *report.notices))
 
 
-def _check_totals(s: _Statement, report: _Report) -> None:
+def _check_totals(s: _Statement, report: _Report, currency: str) -> None:
     """Opening + credits - debits must be the closing balance (camt.053 entries carry no running balance)."""
     if s.opening is None or s.closing is None:
         report.notice(
@@ -325,8 +407,8 @@ def _check_totals(s: _Statement, report: _Report) -> None:
         return
     ins = sum(r["amount"] for r in s.records if r["direction"] == "in")
     outs = sum(r["amount"] for r in s.records if r["direction"] == "out")
-    if message := totals_disagree(s.number, s.opening, ins, outs, s.closing):
-        report.notice(*message, row=report.at(s.closing_at), column="CLBD", value=format_fen(s.closing))
+    if gap := totals_gap(s.account, s.number, s.opening, ins, outs, s.closing, currency):
+        report.gap(gap, row=report.at(s.closing_at), column="CLBD", value=format_fen(s.closing))
 
 
 FORMATS = [Format("camt053", "bank", "ISO 20022 CAMT.053", sniff, parse)]

@@ -15,8 +15,11 @@ import polars as pl
 from hezhang.domain.money import MoneyError, parse_fen
 from hezhang.importers.text import PAD
 
-#: Cells that mean "nothing here".
+#: Cells that mean "nothing here" (the common ones, compared at once); a longer run of dashes ("-----------")
+#: means the same and is found by `rare_marks`.
 EMPTY_MARKS = ("", "-", "--", "—", "/", "——")
+DASHES = "-—–－"
+_DASH_RUN = r"^[-—–－]+$"
 _FAST_AMOUNT = r"^([+-]?)[¥￥]?(\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.(\d{1,2}))?$"
 _MASKED = r"^[\dxyzXYZ*,.\s]*[xyzXYZ*][\dxyzXYZ*,.\s]*$"
 _MAX_FEN = 2**62
@@ -30,18 +33,50 @@ _TIME = r"^(?:.*[ T])?(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2}))?(?:\.\d+)?$"
 _TIME_COMPACT = r"^(\d{2})(\d{2})(\d{2})$"
 
 
+def is_empty(cell: str) -> bool:
+    """Whether a cleaned cell means "nothing here" (what `text` turns into null)."""
+    return cell.strip(DASHES) == "" or cell == "/"
+
+
 def text(column: pl.Series) -> pl.Series:
-    """Cells without padding (`text.PAD`: white space of every kind, BOM, zero-width space); empty marks ("", "-",
-    "/") become null."""
-    cleaned = column.to_frame().lazy().select(text_expr(pl.col(column.name).cast(pl.String)).alias(column.name))
-    return cleaned.collect().to_series()  # lazy: the strip is computed once for both of its uses
+    """Cells without padding (`text.PAD`: white space of every kind, BOM, zero-width space) and without Excel's
+    forced-text wrapping (`="6222…"`); empty marks ("", "-", "-------", "/") become null."""
+    name = column.name
+    lazy = column.to_frame().lazy().select(text_expr(pl.col(name).cast(pl.String)).alias(name))
+    return lazy.select(rare_marks(pl.col(name)).alias(name)).collect().to_series()  # lazy: each strip computed once
 
 
 def text_expr(cells: pl.Expr) -> pl.Expr:
     """`text` as an expression over a string column, for cleaning many columns in one pass (run it lazily: the
-    strip it uses twice is then computed once)."""
+    strip it uses twice is then computed once), without the rare marks: see `clean_columns`."""
     stripped = cells.str.strip_chars(PAD)
     return pl.when(stripped.is_in(EMPTY_MARKS)).then(None).otherwise(stripped)
+
+
+def rare_marks(cells: pl.Expr) -> pl.Expr:
+    """On cells `text_expr` cleaned: Excel's forced text `="…"` unwrapped, a long run of dashes null."""
+    unwrapped = (
+        pl.when(cells.str.starts_with('="') & cells.str.ends_with('"') & (cells.str.len_bytes() > 2))
+        .then(cells.str.strip_prefix('="').str.strip_suffix('"').str.strip_chars(PAD))
+        .otherwise(cells)
+    )
+    return pl.when(unwrapped.is_in(["", "/"]) | unwrapped.str.contains(_DASH_RUN)).then(None).otherwise(unwrapped)
+
+
+def _may_be_rare(cells: pl.Expr) -> pl.Expr:
+    """Cheap test (no string built) for a cell `rare_marks` may change."""
+    return cells.str.starts_with('="') | pl.any_horizontal(cells.str.starts_with(dash + dash + dash) for dash in DASHES)
+
+
+def clean_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """`text` on many string columns of a frame: one lazy pass for padding and common marks, and the rare marks
+    only on the columns that have a cell starting like one."""
+    cleaned = frame.lazy().with_columns(text_expr(pl.col(c)).alias(c) for c in columns).collect()
+    if cleaned.is_empty() or not columns:
+        return cleaned
+    flags = cleaned.select(_may_be_rare(pl.col(c)).any().alias(c) for c in columns).row(0)
+    rare = [c for c, flagged in zip(columns, flags, strict=True) if flagged]
+    return cleaned.with_columns(rare_marks(pl.col(c)).alias(c) for c in rare) if rare else cleaned
 
 
 def amount(column: pl.Series, *, allow_masked: bool = False, cleaned: bool = False) -> tuple[pl.Series, pl.Series]:
@@ -115,6 +150,31 @@ def date_time(column: pl.Series, *, cleaned: bool = False) -> tuple[pl.Series, p
     bad = raw.is_not_null() & (dates.is_null() | (parts["p4"].is_not_null() & iso["time"].is_null()))
     bad = bad.cast(pl.Boolean).alias("bad")
     return dates, iso["time"], bad
+
+
+_MONTH_DAY = r"^(\d{1,2})[-/.月](\d{1,2})日?$"
+
+
+def month_day(column: pl.Series, year: int, month: int) -> tuple[pl.Series, pl.Series]:
+    """Dates written without a year ("12/29", "01-02", "1月2日") on a bill of `month` of `year`: a month after the
+    bill's month belongs to the year before. Returns (date, ok); ok is false where the cell is no such date."""
+    parts = pl.DataFrame({"raw": column}).select(
+        pl.col("raw").str.extract(_MONTH_DAY, 1).cast(pl.Int32, strict=False).alias("m"),
+        pl.col("raw").str.extract(_MONTH_DAY, 2).cast(pl.Int32, strict=False).alias("d"),
+    )
+    dates = parts.select(
+        pl.concat_str(
+            [
+                pl.when(pl.col("m") > month).then(pl.lit(str(year - 1))).otherwise(pl.lit(str(year))),
+                _pad2(pl.col("m").cast(pl.String)),
+                _pad2(pl.col("d").cast(pl.String)),
+            ],
+            separator="-",
+        )
+        .str.to_date("%Y-%m-%d", strict=False)
+        .alias(column.name)
+    ).to_series()
+    return dates, dates.is_not_null().alias("ok")
 
 
 def time_of_day(column: pl.Series, *, cleaned: bool = False) -> tuple[pl.Series, pl.Series]:

@@ -1,22 +1,25 @@
-"""Checks every bank statement gets, whatever its format: the running balance and duplicates.
+"""Checks every bank statement gets, whatever its format: the running balance, stated totals and duplicates.
 
 `finish_bank` is the last step of every bank importer: it numbers the lines, conforms the frame to
-`BANK_SCHEMA`, checks the balance chain and looks for duplicates.
+`BANK_SCHEMA`, checks the running balance of each account (`chain`) and a stated closing balance, looks for
+duplicates, and sums up each account of a file that holds several.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
 import polars as pl
 
 from hezhang.domain.frames import BANK_SCHEMA, conform
+from hezhang.domain.gap import BalanceGap, GapKind
 from hezhang.domain.money import Money, format_fen
 from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem, Severity
-from hezhang.importers.result import ImportResult, StatementMeta
+from hezhang.importers.chain import accounts_of, check_running_balance, gap_notice, order_of, signed
+from hezhang.importers.result import AccountSummary, ImportResult, StatementMeta
 
 _DUP_KEYS = ("date", "time", "direction", "amount", "counterparty_name", "counterparty_account", "memo")
 
@@ -27,30 +30,69 @@ def finish_bank(
     meta: StatementMeta,
     filename: str,
     notices: Sequence[Problem] = (),
+    balances: Mapping[str | None, tuple[int | None, int | None]] | None = None,
 ) -> ImportResult:
     """Number the lines 1..n in file order, conform to `BANK_SCHEMA`, run the checks, return the result.
 
     `frame` must hold the lines in file order with at least date, direction and amount, and no `row`
-    column (this step numbers the lines); `notices` are the importer's own. `source_row` is
-    the line's place in the file (used in messages). Lines with a problem on their row, and every line
-    when a problem concerns the whole file, are left out of `lines` (see `_intact`).
+    column (this step numbers the lines); `notices` are the importer's own, `meta.gaps` the gaps it found (each
+    already noticed). `source_row` is the line's place in the file (used in messages). Lines with a problem on
+    their row, and every line when a problem concerns the whole file, are left out of `lines` (see `_intact`).
+    `balances`: the opening and closing balance of each account, where the file states them per statement
+    (MT940, CAMT.053); otherwise they come from the file's preamble or running balance.
     """
     frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
     if meta.currency and "currency" not in frame.columns:
         frame = frame.with_columns(pl.lit(meta.currency).alias("currency"))
     frame = conform(frame, BANK_SCHEMA).with_columns(pl.col("currency").fill_null(meta.currency or "CNY"))
     notices = list(notices)
-    if frame["amount"].null_count() == 0 and frame["direction"].null_count() == 0:
-        problems = problems + balance_chain(frame, meta, filename, notices)
+    gaps = list(meta.gaps)
+    single = frame["account"].n_unique() <= 1 and not (balances and len(balances) > 1)
+    whole_file = any(p.row is None and p.severity is Severity.ERROR for p in problems)  # no line stands anyway
+    if frame["amount"].null_count() == 0 and frame["direction"].null_count() == 0 and not whole_file:
+        currency = meta.currency or "CNY"
+        opening = meta.opening_balance.fen if meta.opening_balance is not None and single else None
+        chain = check_running_balance(frame, filename, currency, opening)
+        problems = problems + chain.problems
+        notices += chain.notices
+        gaps += chain.gaps
+        if single and balances is None and not problems:
+            gaps += _totals_gaps(frame, meta, filename, notices)
     frame = _intact(frame, problems)
     notices += duplicates(frame, filename)
     if meta.period is None and not frame.is_empty() and frame["date"].null_count() < len(frame):
         first, last = frame["date"].min(), frame["date"].max()
         assert isinstance(first, date) and isinstance(last, date)
         meta = replace(meta, period=Period(first, last))
+    meta = replace(meta, gaps=tuple(gaps))
     if problems:
         return ImportResult("bank", frame, tuple(problems), meta, tuple(notices))
+    if not single:
+        return ImportResult("bank", frame, (), _per_account(meta, frame, balances or {}), tuple(notices))
     return ImportResult("bank", frame, (), _with_balances(meta, frame), tuple(notices))
+
+
+def _totals_gaps(frame: pl.DataFrame, meta: StatementMeta, filename: str, notices: list[Problem]) -> list[BalanceGap]:
+    """A closing balance the file states (above or below its table) must follow from its lines: from the last
+    running balance, or (without one) from its stated opening balance plus the lines."""
+    if meta.closing_balance is None or frame.is_empty():
+        return []
+    stated = meta.closing_balance.fen
+    bal = frame["balance"]
+    if bal.null_count() == 0:
+        order = order_of(frame)
+        if order is None:
+            return []
+        expected_fen = int(bal[len(frame) - 1 if order == "ascending" else 0])
+    elif bal.null_count() == len(bal) and meta.opening_balance is not None:
+        expected_fen = meta.opening_balance.fen + int(signed(frame).sum())
+    else:
+        return []
+    if expected_fen == stated:
+        return []
+    gap = BalanceGap(meta.account, None, expected_fen, stated, meta.currency or "CNY", GapKind.TOTALS)
+    notices.append(gap_notice(filename, gap, column="期末余额", value=format_fen(stated)))
+    return [gap]
 
 
 def _intact(frame: pl.DataFrame, problems: Sequence[Problem]) -> pl.DataFrame:
@@ -65,114 +107,58 @@ def _intact(frame: pl.DataFrame, problems: Sequence[Problem]) -> pl.DataFrame:
     return frame.filter(keep)
 
 
+def _ends(frame: pl.DataFrame) -> tuple[int | None, int | None]:
+    """(opening, closing) fen from the running balance of one account's lines, where it gives them."""
+    bal = frame["balance"]
+    if frame.is_empty() or bal.null_count() == len(bal):
+        return None, None
+    order = order_of(frame)
+    if order is None:
+        return None, None
+    first, last = (0, len(frame) - 1) if order == "ascending" else (len(frame) - 1, 0)
+    opening = None if bal[first] is None else int(bal[first]) - int(signed(frame)[first])
+    return opening, None if bal[last] is None else int(bal[last])
+
+
 def _with_balances(meta: StatementMeta, frame: pl.DataFrame) -> StatementMeta:
     """Fill opening and closing balances from the running balance when the file has no explicit ones."""
-    if (meta.opening_balance is not None and meta.closing_balance is not None) or frame.is_empty():
+    if meta.opening_balance is not None and meta.closing_balance is not None:
         return meta
-    bal = frame["balance"]
-    if bal.null_count() == len(bal):
-        return meta
-    signed = _signed(frame)
-    order = _order(frame)
-    if order is None:
-        return meta
-    first, last = (0, len(frame) - 1) if order == "ascending" else (len(frame) - 1, 0)
-    currency = meta.currency or frame["currency"][0] or "CNY"
+    opening_fen, closing_fen = _ends(frame)
+    currency = meta.currency or (frame["currency"][0] if len(frame) else None) or "CNY"
     opening, closing = meta.opening_balance, meta.closing_balance
-    if opening is None and bal[first] is not None:
-        opening = Money(int(bal[first]) - int(signed[first]), currency)
-    if closing is None and bal[last] is not None:
-        closing = Money(int(bal[last]), currency)
+    if opening is None and opening_fen is not None:
+        opening = Money(opening_fen, currency)
+    if closing is None and closing_fen is not None:
+        closing = Money(closing_fen, currency)
     return replace(meta, opening_balance=opening, closing_balance=closing)
 
 
-def _signed(frame: pl.DataFrame) -> pl.Series:
-    return frame.select(
-        pl.when(pl.col("direction") == "in").then(pl.col("amount")).otherwise(-pl.col("amount"))
-    ).to_series()
-
-
-def _orders(frame: pl.DataFrame) -> list[str]:
-    """The date orders the file is in: ["ascending"], ["descending"], both (all one day), or none."""
-    dates = frame["date"]
-    found = []
-    if len(dates) < 2 or dates.is_sorted():
-        found.append("ascending")
-    if len(dates) < 2 or dates.is_sorted(descending=True):
-        found.append("descending")
-    return found
-
-
-def _order(frame: pl.DataFrame) -> str | None:
-    """The order whose running balance holds (ascending first), else the first order the dates allow."""
-    orders = _orders(frame)
-    for order in orders:
-        if not _broken(frame, order).any():
-            return order
-    return orders[0] if orders else None
-
-
-def _expected(frame: pl.DataFrame, order: str) -> pl.Series:
-    bal, signed = frame["balance"], _signed(frame)
-    return bal.shift(1) + signed if order == "ascending" else bal.shift(-1) + signed
-
-
-def _broken(frame: pl.DataFrame, order: str) -> pl.Series:
-    return (_expected(frame, order) != frame["balance"]).fill_null(False)
-
-
-def balance_chain(frame: pl.DataFrame, meta: StatementMeta, filename: str, notices: list[Problem]) -> list[Problem]:
-    """Each line's balance must be the previous balance plus its amount, in the file's date order.
-
-    Returns a problem at the first row where the chain breaks. Skipped, with a notice, when balances are
-    masked or absent on some rows, or when the file is in no date order (a filtered or re-sorted extract).
-    """
-    bal = frame["balance"]
-    if len(frame) == 0 or bal.null_count() == len(bal):
-        return []
-    if bal.null_count():
-        notices.append(
-            Problem(
-                filename,
-                "部分行没有余额，未核对余额连续性",
-                "some rows have no balance; running balance not checked",
-                severity=Severity.NOTICE,
+def _per_account(
+    meta: StatementMeta, frame: pl.DataFrame, balances: Mapping[str | None, tuple[int | None, int | None]]
+) -> StatementMeta:
+    """One summary per account; the file-wide account and balances are None (they would mix accounts)."""
+    summaries = []
+    parts = dict(accounts_of(frame)) if not frame.is_empty() else {}
+    for account in dict.fromkeys([*balances, *parts]):
+        part = parts.get(account, frame.clear())
+        currency = (part["currency"][0] if len(part) else None) or meta.currency or "CNY"
+        opening, closing = balances[account] if account in balances else _ends(part)
+        amounts = part.group_by("direction").agg(pl.col("amount").sum())
+        total = dict(zip(amounts["direction"].to_list(), amounts["amount"].to_list(), strict=True))
+        summaries.append(
+            AccountSummary(
+                account,
+                currency,
+                len(part),
+                Money(int(total.get("in") or 0), currency),
+                Money(int(total.get("out") or 0), currency),
+                None if opening is None else Money(opening, currency),
+                None if closing is None else Money(closing, currency),
+                tuple(g for g in meta.gaps if g.account == account),
             )
         )
-        return []
-    order = _order(frame)
-    if order is None:
-        notices.append(
-            Problem(
-                filename,
-                "文件未按日期排序，未核对余额连续性",
-                "rows are not in date order; running balance not checked",
-                severity=Severity.NOTICE,
-            )
-        )
-        return []
-    signed = _signed(frame)
-    expected, broken = _expected(frame, order), _broken(frame, order)
-    if not broken.any():
-        if meta.opening_balance is not None and order == "ascending":
-            first = int(bal[0]) - int(signed[0])
-            if first != meta.opening_balance.fen:
-                return [_break(filename, frame, 0, meta.opening_balance.fen + int(signed[0]))]
-        return []
-    i = int(broken.arg_true()[0])
-    return [_break(filename, frame, i, int(expected[i]))]
-
-
-def _break(filename: str, frame: pl.DataFrame, i: int, expected: int) -> Problem:
-    got = int(frame["balance"][i])
-    return Problem(
-        filename,
-        f"余额不连续：应为 {format_fen(expected, grouping=True)}，文件中为 {format_fen(got, grouping=True)}",
-        f"running balance breaks here: expected {format_fen(expected)}, file says {format_fen(got)}",
-        row=frame["source_row"][i],
-        column="余额",
-        value=format_fen(got),
-    )
+    return replace(meta, account=None, opening_balance=None, closing_balance=None, accounts=tuple(summaries))
 
 
 def duplicates(frame: pl.DataFrame, filename: str) -> list[Problem]:

@@ -1,4 +1,5 @@
-"""Chinese corporate online-banking exports (ICBC, CCB, ABC, BOC, CMB, BOCOM, SPDB, Minsheng) in CSV, XLS, XLSX.
+"""Chinese online-banking exports (ICBC, CCB, ABC, BOC, CMB, BOCOM, SPDB, Minsheng, CITIC, …) and credit-card bills
+(BOC, BOCOM, CMB, CGB, …) in CSV, XLS, XLSX.
 
 Layouts vary by bank and by year; columns are found by name (`profiles/banks.toml`), wherever the header row is.
 """
@@ -10,7 +11,7 @@ from hezhang.importers.bank_table import parse_grid
 from hezhang.importers.grid import GridError, read_grid, split_rows
 from hezhang.importers.header import HEADER_SEARCH_ROWS, find_header
 from hezhang.importers.registry import Format
-from hezhang.importers.result import ImportResult, StatementMeta
+from hezhang.importers.result import ImportResult, Sign, StatementMeta
 
 FORMAT_NAME = "cn-bank"
 
@@ -29,15 +30,15 @@ def sniff(data: bytes, head: str | None) -> bool:
     return any(sum(1 for c in row if c.strip()) >= 3 for row in rows[:HEADER_SEARCH_ROWS])
 
 
-def parse(data: bytes, filename: str) -> ImportResult:
+def parse(data: bytes, filename: str, sign: Sign | None = None) -> ImportResult:
     try:
         grid = read_grid(data)
     except GridError as e:
         zh, _, en = str(e).partition(" / ")
         return ImportResult.failed("bank", [Problem(filename, zh, en or zh)], StatementMeta(FORMAT_NAME))
-    return parse_grid(grid, filename, FORMAT_NAME, grid.lines)
+    return parse_grid(grid, filename, FORMAT_NAME, grid.lines, sign)
 
 
 FORMATS = [
-    Format(FORMAT_NAME, "bank", "国内银行网银导出（CSV/XLS/XLSX）/ Chinese online-banking export", sniff, parse),
+    Format(FORMAT_NAME, "bank", "国内银行网银导出（CSV/XLS/XLSX）/ Chinese online-banking export", sniff, parse, parse),
 ]

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from hezhang.importers import zipped
 from hezhang.importers.text import DecodeError, decode
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -103,6 +104,11 @@ def split_text(text: str) -> list[list[str]]:
 def _read_workbook(data: bytes, kind: str) -> Grid:
     from python_calamine import CalamineWorkbook  # a heavy import, only when a workbook arrives
 
+    if kind == "xlsx":
+        try:
+            zipped.check(data, "XLSX")
+        except zipped.ZipLimitError as e:
+            raise GridError(str(e)) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         for name in book.sheet_names:
@@ -156,6 +162,8 @@ def head_text(data: bytes, rows: int = 80) -> str | None:
     try:
         from python_calamine import CalamineWorkbook
 
+        if kind == "xlsx":
+            zipped.check(data, "XLSX")
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         for name in book.sheet_names:
             values = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=rows)

@@ -83,8 +83,13 @@ def parse_journal(data: bytes, filename: str, layout: JournalLayout, account_pre
         return finish_journal(frame, problems, meta, filename, headers=headers, account_prefix=account_prefix,
                               notices=notices)  # fmt: skip
     except Exception as e:  # the last net: an importer never raises, whatever the bytes
-        name = type(e).__name__
-        problem = Problem(filename, f"导入程序内部错误（{name}）", f"internal importer error ({name}: {e})")
+        detail = " ".join(str(e).split())[:160] or type(e).__name__
+        problem = Problem(
+            filename,
+            f"读取序时账时导入程序出错，文件未导入：{detail}。这是 hezhang 的缺陷，请连同文件报告",
+            f"the importer failed while reading the journal, nothing was imported: {detail}. This is a defect in "
+            "hezhang; please report it with the file",
+        )
         return ImportResult.failed("journal", [problem], meta)
     except BaseException as e:
         _reraise_unless_panic(e)

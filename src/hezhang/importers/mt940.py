@@ -39,9 +39,16 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, check_accounts_and_currency, check_statement_chain, totals_disagree
+from hezhang.importers.report import (
+    Report,
+    check_accounts_and_currency,
+    per_account_balances,
+    statement_chain_gaps,
+    totals_gap,
+)
 from hezhang.importers.result import ImportResult, StatementMeta
-from hezhang.importers.text import DecodeError, decode
+from hezhang.importers.swift_text import unframe
+from hezhang.importers.text import SINGLE_BYTE, DecodeError, decode_latin
 
 _BLOCK = re.compile(r"(?m)^(?=:20:)")
 _LINE_TAG = re.compile(r"(?m)^:61:")
@@ -77,11 +84,18 @@ class _Statement:
 
 def parse(data: bytes, filename: str) -> ImportResult:
     try:
-        text, encoding = decode(data)
+        text, encoding = decode_latin(data)
     except DecodeError as e:
         zh, _, en = str(e).partition(" / ")
         return ImportResult.failed("bank", [Problem(filename, zh, en or zh)], StatementMeta("mt940"))
     report = Report(filename)
+    if encoding in SINGLE_BYTE:
+        report.notice(
+            f"文件不是 UTF-8 或 GBK，按单字节欧洲编码 {encoding} 读取（推断所得），摘要中的重音字母可能有误",
+            f"the file is neither UTF-8 nor GBK: read in the single-byte European encoding {encoding} (inferred); "
+            "accented letters in the texts may be wrong",
+        )
+    text = unframe(text)
     _check_lines(text, report)
     statements: list[_Statement] = []
     row = 1
@@ -98,11 +112,28 @@ def parse(data: bytes, filename: str) -> ImportResult:
     if not statements:
         report.error("没有找到 MT940 对账单（:20: 标签）", "no MT940 statement found (no :20: tag)")
         return ImportResult.failed("bank", report.problems, StatementMeta("mt940", encoding))
+    if _INTERIM.search(text) and all(s.opening is None and s.closing is None for s in statements):
+        report.error(
+            "这是 MT942 日间交易报告（:34F:/:13D:），不是 MT940 对账单：它没有期初和期末余额，无法核对",
+            "this is an MT942 interim transaction report (:34F:/:13D:), not an MT940 statement: it states no "
+            "opening or closing balance to reconcile against",
+            row=_row_of(text, _INTERIM),
+        )
+        return ImportResult.failed("bank", report.problems, StatementMeta("mt940", encoding))
     return _combine(statements, report, encoding)
 
 
-#: A statement line as SWIFT writes it: value date, [entry date], [R]C/D, [funds code], amount, type code.
-_STRICT_61 = re.compile(r"^:61:\d{6}(?:\d{4})?R?[CD][A-Z]?\d+(?:,\d*)?(?:[NF]|$)")
+_INTERIM = re.compile(r"(?m)^:(?:34F|13D?):")
+
+
+def _row_of(text: str, pattern: re.Pattern[str]) -> int | None:
+    found = pattern.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
+#: A statement line as SWIFT writes it: value date, [entry date, or four spaces at some banks], [R]C/D, [funds
+#: code], amount, transaction type (N or F and a code, or S and a SWIFT message type).
+_STRICT_61 = re.compile(r"^:61:\d{6}(?:\d{4}| {4})?R?[CD][A-Z]?\d+(?:,\d*)?(?:[NFS]|$)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -161,29 +192,63 @@ def _statement(block: str, first_row: int, report: Report) -> _Statement:
 
 
 def _run_library(block: str, first_row: int, report: Report) -> tuple[dict[str, Any], list[Any]]:
-    """The library's reading of one block. It trusts its input: any exception it raises becomes a problem."""
+    """The library's reading of one block. It trusts its input: any exception it raises becomes a problem.
+
+    A statement line (:61:) the standard pattern refuses is read again with the pattern for banks that put an
+    IBAN (up to 34 characters) where SWIFT allows a 16-character customer reference (the Dutch ASN Bank).
+    """
     # On a tag it cannot read the library logs the raw value at ERROR level; that may be personal data.
     logging.getLogger("mt940").setLevel(logging.CRITICAL)
     try:
-        # `Transactions.parse` takes the text itself; `mt940.parse` would first try it as a file name.
-        result = swift.models.Transactions(options=swift.Options.all())
-        result.parse(block)
-        return dict(result.data), list(result.transactions)
+        return _library(block, {})
     except Exception as e:
-        # A tag that does not match its pattern: RuntimeError(message, tag, value). Anything else: a bad value.
-        tag, value = (e.args[1], e.args[2]) if isinstance(e, RuntimeError) and len(e.args) > 2 else ("", None)
-        value = value if isinstance(value, str) else None
-        column = f":{getattr(tag, 'id', '')}:" if getattr(tag, "id", None) else None
-        row = first_row + block.count("\n", 0, block.find(value)) if value and value in block else first_row
-        what = f"字段 {column}" if column else "内容"
-        report.error(
-            f"无法读取 MT940 {what}（{type(e).__name__}）",
-            f"cannot read the MT940 {f'field {column}' if column else 'content'} ({type(e).__name__})",
-            row=row,
-            column=column,
-            value=value[:200] if value else None,
+        first = e
+    if _tag_id(first) == "61":
+        try:
+            return _library(block, {61: swift.tags.StatementASNB()})
+        except Exception:  # the retry failed too: report the first reading's complaint
+            pass
+    report.error(*_library_problem(first, block, first_row))
+    return {}, []
+
+
+def _library(block: str, tags: dict[int | str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    # `Transactions.parse` takes the text itself; `mt940.parse` would first try it as a file name.
+    result = swift.models.Transactions(tags=tags or None, options=swift.Options.all())
+    result.parse(block)
+    return dict(result.data), list(result.transactions)
+
+
+def _tag_id(e: Exception) -> str | None:
+    """The tag the library failed on: it raises RuntimeError(message, tag, value) for a value that does not match
+    the tag's pattern."""
+    tag = e.args[1] if isinstance(e, RuntimeError) and len(e.args) > 2 else None
+    return str(getattr(tag, "id", "")) or None
+
+
+def _library_problem(e: Exception, block: str, first_row: int) -> tuple[str, str, int | None, str | None, str | None]:
+    """(zh, en, row, column, value) saying which field could not be read and where."""
+    tag = _tag_id(e)
+    value = e.args[2] if tag and isinstance(e.args[2], str) else None
+    column = f":{tag}:" if tag else None
+    row = first_row + block.count("\n", 0, block.find(value)) if value and value in block else first_row
+    if column:
+        return (
+            f"字段 {column} 的内容不符合 SWIFT MT940 为该字段规定的格式",
+            f"field {column} does not have the layout SWIFT MT940 defines for it",
+            row,
+            column,
+            value[:200] if value else None,
         )
-        return {}, []
+    detail = str(e)[:120] or "?"
+    return (
+        f"从第 {first_row} 行开始的对账单含有无法读取的值（如不存在的日期或金额）：{detail}",
+        f"the statement starting at line {first_row} holds a value that cannot be read "
+        f"(such as a date or amount that does not exist): {detail}",
+        first_row,
+        None,
+        None,
+    )
 
 
 def _currency(data: dict[str, Any]) -> str | None:
@@ -285,36 +350,40 @@ def _unwrap(details: object) -> str | None:
 
 
 def _combine(statements: list[_Statement], report: Report, encoding: str) -> ImportResult:
-    """The statements of one account, concatenated in file order; each statement's totals checked."""
+    """The statements in file order; each statement's totals checked, and consecutive statements of each account."""
     accounts = list(dict.fromkeys(s.account for s in statements if s.account))
     currencies = list(dict.fromkeys(s.currency for s in statements if s.currency))
     check_accounts_and_currency(report, accounts, currencies, account_column=":25:", currency_column=None)
     records = [r for s in statements for r in s.records]
     if records and not currencies:
         report.error("没有余额（:60F:/:62F:），无法确定币种", "no balance (:60F:/:62F:) gives the currency")
+    currency = currencies[0] if currencies else None
     for s in statements:
         if s.read:
-            _check_totals(s, report)
-    check_statement_chain(report, [(s.number, s.opening, s.closing) for s in statements])
-    currency = currencies[0] if currencies else None
+            _check_totals(s, report, currency or "CNY")
+    for gap in statement_chain_gaps([(s.account, s.number, s.opening, s.closing) for s in statements], currency or ""):
+        report.gap(gap, column=":60F:", value=format_fen(gap.stated_fen))
     days = [r["date"] for r in records] or [d for s in statements for d in s.dates]
+    balances = per_account_balances([(s.account, s.opening, s.closing) for s in statements])
+    first, last = balances.get(accounts[0] if accounts else None, (None, None)) if len(balances) == 1 else (None, None)
     meta = StatementMeta(
         "mt940",
         encoding,
         account=accounts[0] if len(accounts) == 1 else None,
         currency=currency,
         period=Period(min(days), max(days)) if days else None,
-        opening_balance=None if statements[0].opening is None else Money(statements[0].opening, currency or "CNY"),
-        closing_balance=None if statements[-1].closing is None else Money(statements[-1].closing, currency or "CNY"),
+        opening_balance=None if first is None else Money(first, currency or "CNY"),
+        closing_balance=None if last is None else Money(last, currency or "CNY"),
+        gaps=tuple(report.gaps),
     )
     frame = pl.DataFrame({k: [r.get(k) for r in records] for k in _COLUMNS}, schema=_COLUMNS)
-    result = finish_bank(frame, report.problems, meta, report.filename)
+    result = finish_bank(frame, report.problems, meta, report.filename, balances=balances)
     return replace(result, notices=(*result.notices, *report.notices))
 
 
-def _check_totals(s: _Statement, report: Report) -> None:
+def _check_totals(s: _Statement, report: Report, currency: str) -> None:
     """Both balances are mandatory in MT940; opening + credits - debits must be the closing balance (the lines
-    carry no running balance). A truncated file misses its closing balance or has a wrong one."""
+    carry no running balance). A truncated file misses its closing balance; one that does not add up has a gap."""
     if s.opening is None or s.closing is None:
         missing = ":60F:" if s.opening is None else ":62F:"
         report.error(
@@ -326,8 +395,8 @@ def _check_totals(s: _Statement, report: Report) -> None:
         return
     ins = sum(r["amount"] for r in s.records if r["direction"] == "in")
     outs = sum(r["amount"] for r in s.records if r["direction"] == "out")
-    if message := totals_disagree(s.number, s.opening, ins, outs, s.closing):
-        report.notice(*message, row=s.closing_row, column="期末余额", value=format_fen(s.closing))
+    if gap := totals_gap(s.account, s.number, s.opening, ins, outs, s.closing, currency):
+        report.gap(gap, row=s.closing_row, column=":62F:", value=format_fen(s.closing))
 
 
 FORMATS = [Format("mt940", "bank", "SWIFT MT940", sniff, parse)]

@@ -37,7 +37,7 @@ from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
 from hezhang.importers.registry import Format
-from hezhang.importers.report import Report, check_accounts_and_currency
+from hezhang.importers.report import Report, check_accounts_and_currency, per_account_balances
 from hezhang.importers.result import ImportResult, StatementMeta
 
 _SNIFF = re.compile(r"OFXHEADER\s*[:=]|<OFX>", re.IGNORECASE)
@@ -58,12 +58,7 @@ def parse(data: bytes, filename: str) -> ImportResult:
     try:
         root = tree.parse(io.BytesIO(data))
     except Exception as e:  # ofxtools raises its own errors, and also UnicodeError, ValueError, KeyError...
-        zh, en = "无法读取 OFX 文件", "cannot read the OFX file"
-        return ImportResult.failed(
-            "bank",
-            [Problem(filename, f"{zh}（{type(e).__name__}）", f"{en} ({type(e).__name__})")],
-            StatementMeta("ofx"),
-        )
+        return ImportResult.failed("bank", [_unreadable(filename, data, e)], StatementMeta("ofx"))
     if root is None or not data.rstrip().upper().endswith(b"</OFX>"):
         report.error(
             "OFX 文件不完整（没有以 </OFX> 结尾），可能被截断",
@@ -85,7 +80,7 @@ def parse(data: bytes, filename: str) -> ImportResult:
     accounts: list[str] = []
     currencies: list[str] = []
     periods: list[Period] = []
-    closing: Money | None = None
+    ends: list[tuple[str | None, int | None, int | None]] = []
     for st in statements:
         account = _text(st, "BANKACCTFROM/ACCTID", "CCACCTFROM/ACCTID")
         currency = (_text(st, "CURDEF") or "").upper() or None
@@ -104,12 +99,14 @@ def parse(data: bytes, filename: str) -> ImportResult:
             report.error(
                 "余额（LEDGERBAL）无法读取", "the ledger balance cannot be read", column="BALAMT", value=raw_balance
             )
-        closing = Money(balance, currency or "CNY") if balance is not None else None
+        ends.append((account, None, balance))
     good = [r for r in records if r]
     accounts, currencies = list(dict.fromkeys(accounts)), list(dict.fromkeys(currencies))
     check_accounts_and_currency(report, accounts, currencies, account_column="ACCTID", currency_column="CURDEF")
     if good and not currencies:
         report.error("没有 CURDEF，无法确定币种", "no CURDEF gives the currency", column="CURDEF")
+    balances = per_account_balances(ends)
+    closing_fen = next(iter(balances.values()))[1] if len(balances) == 1 else None
     meta = StatementMeta(
         "ofx",
         _encoding(tree),
@@ -120,10 +117,23 @@ def parse(data: bytes, filename: str) -> ImportResult:
         else Period(min(r["date"] for r in good), max(r["date"] for r in good))
         if good
         else None,
-        closing_balance=closing,
+        closing_balance=None if closing_fen is None else Money(closing_fen, (currencies or ["CNY"])[0]),
     )
     frame = pl.DataFrame({k: [r.get(k) for r in good] for k in _COLUMNS}, schema=_COLUMNS)
-    return finish_bank(frame, report.problems, meta, filename, report.notices)
+    return finish_bank(frame, report.problems, meta, filename, report.notices, balances=balances)
+
+
+def _unreadable(filename: str, data: bytes, e: Exception) -> Problem:
+    """What the OFX reader could not read, and where: the header, the character set, or the tag structure."""
+    detail = " ".join(str(e).split())[:160]
+    if isinstance(e, UnicodeError):
+        return Problem(filename, f"OFX 文件内容不符合其文件头声明的字符集：{detail}",
+                       f"the OFX text is not in the character set its header declares: {detail}")  # fmt: skip
+    if type(e).__name__ == "OFXHeaderError" or not re.search(rb"<OFX>", data, re.IGNORECASE):
+        return Problem(filename, f"OFX 文件头（OFXHEADER… 或 <?OFX …?>）无法读取：{detail}",
+                       f"the OFX header (OFXHEADER… or <?OFX …?>) cannot be read: {detail}", row=1)  # fmt: skip
+    return Problem(filename, f"OFX 标签结构无法读取（标签不成对或位置不对）：{detail}",
+                   f"the OFX tag structure cannot be read (unbalanced or misplaced tags): {detail}")  # fmt: skip
 
 
 def _encoding(tree: OFXTree) -> str | None:

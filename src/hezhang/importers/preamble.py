@@ -19,6 +19,7 @@ from hezhang.importers.text import clean_cell, header_key
 
 _GLOSS = r"(?:\s*[\[［(（][^\]］)）]*[\]］)）])?"
 _ACCOUNT = re.compile(r"[0-9][0-9 *\-]{5,}[0-9*]")
+_MONTH = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)")
 _DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|(\d{4})(\d{2})(\d{2}))")
 
 
@@ -34,6 +35,8 @@ class Preamble:
     closing_fen: int | None = None
     #: the bank named in the title or preamble rows (a code of `profiles().banks`)
     bank: str | None = None
+    #: (year, month) of a bill that names its month and no period ("信用卡账单(2026年01月)")
+    month: tuple[int, int] | None = None
 
 
 @cache
@@ -117,4 +120,6 @@ def read_preamble(rows: Sequence[Sequence[str]], prof: Profiles | None = None) -
         start, end = span
     period = Period(start, end) if start is not None and end is not None and start <= end else None
     text = "\n".join(" ".join(row) for row in rows)
-    return Preamble(account, name, period, currency, opening, closing, prof.bank_named_in(text))
+    month = _MONTH.search(text)
+    named = (int(month.group(1)), int(month.group(2))) if month and 1 <= int(month.group(2)) <= 12 else None
+    return Preamble(account, name, period, currency, opening, closing, prof.bank_named_in(text), named)

@@ -24,6 +24,17 @@ class BankSignature:
 
 
 @dataclass(frozen=True, slots=True)
+class Platform:
+    """A payment-platform bill hezhang does not read: words of its title or preamble, and its own headers."""
+
+    code: str
+    name: str
+    name_en: str
+    preamble: tuple[str, ...]
+    headers: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Profiles:
     #: field -> header keys in order of preference
     fields: dict[str, tuple[str, ...]]
@@ -34,6 +45,13 @@ class Profiles:
     #: preamble item ("account", "start", ...) -> label keys, longest first
     labels: dict[str, tuple[str, ...]]
     banks: tuple[BankSignature, ...]
+    #: header keys, title words and memo prefixes that mark a credit-card bill (spend-positive)
+    card_headers: frozenset[str] = frozenset()
+    card_titles: tuple[str, ...] = ()
+    card_prefixes: tuple[str, ...] = ()
+    #: "in" / "out" -> words a memo may start with that say the direction
+    memo_words: dict[str, tuple[str, ...]] | None = None
+    platforms: tuple[Platform, ...] = ()
 
     def direction_of(self, value: str) -> str | None:
         return self.directions.get(header_key(value))
@@ -71,4 +89,20 @@ def profiles() -> Profiles:
         BankSignature(code, b["name"], frozenset(header_key(h) for h in b["headers"]), tuple(b["preamble"]))
         for code, b in raw["banks"].items()
     )
-    return Profiles(fields, directions, currencies, labels, banks)
+    card = raw["card_bill"]
+    platforms = tuple(
+        Platform(code, p["name"], p["name_en"], tuple(p["preamble"]), frozenset(header_key(h) for h in p["headers"]))
+        for code, p in raw["platforms"].items()
+    )
+    return Profiles(
+        fields,
+        directions,
+        currencies,
+        labels,
+        banks,
+        card_headers=frozenset(header_key(h) for h in card["headers"]),
+        card_titles=tuple(card["titles"]),
+        card_prefixes=tuple(card["prefixes"]),
+        memo_words={d: tuple(words) for d, words in raw["memo_directions"].items()},
+        platforms=platforms,
+    )

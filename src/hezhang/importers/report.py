@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
-from hezhang.domain.money import format_fen
+from hezhang.domain.gap import BalanceGap, GapKind
 from hezhang.domain.problem import Problem, Severity
 
 
@@ -14,6 +13,7 @@ class Report:
     filename: str
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    gaps: list[BalanceGap] = field(default_factory=list)
 
     def error(
         self, zh: str, en: str, row: int | None = None, column: str | None = None, value: str | None = None
@@ -27,22 +27,35 @@ class Report:
             Problem(self.filename, zh, en, row=row, column=column, value=value, severity=Severity.NOTICE)
         )
 
+    def gap(self, gap: BalanceGap, row: int | None = None, column: str | None = None, value: str | None = None) -> None:
+        """A place where the file's own numbers disagree: kept in `gaps`, and a notice."""
+        self.gaps.append(gap)
+        self.notices.append(
+            Problem(
+                self.filename,
+                gap.message_zh,
+                gap.message_en,
+                row=row,
+                column=column,
+                value=value,
+                severity=Severity.NOTICE,
+            )
+        )
 
-def totals_disagree(number: str, opening: int, ins: int, outs: int, closing: int) -> tuple[str, str] | None:
-    """The message when a statement's opening + credits − debits is not its closing balance, else None.
+
+def totals_gap(
+    account: str | None, number: str, opening: int, ins: int, outs: int, closing: int, currency: str
+) -> BalanceGap | None:
+    """The gap when a statement's opening + credits − debits is not its closing balance, else None.
 
     Statements whose lines carry no running balance (MT940, CAMT.053) can name no line: the file disagrees
-    with itself. Importers report it as a notice: the reconciliation will not balance, and the file is the
-    bank's, which the accountant cannot correct.
+    with itself. The file is read; the gap is a notice, and the reconciliation is not balanced until a person
+    acknowledges it.
     """
     expected = opening + ins - outs
     if expected == closing:
         return None
-    o, i, x, e, c = (format_fen(v, grouping=True) for v in (opening, ins, outs, expected, closing))
-    return (
-        f"对账单 {number}：期初余额 {o} + 收入 {i} − 支出 {x} = {e}，但期末余额为 {c}",
-        f"statement {number}: opening balance {o} + credits {i} - debits {x} = {e}, but the closing balance is {c}",
-    )
+    return BalanceGap(account, None, expected, closing, currency, GapKind.TOTALS, statement=number)
 
 
 def several_accounts(accounts: list[str]) -> tuple[str, str]:
@@ -73,13 +86,28 @@ def check_accounts_and_currency(
         report.error(*several_currencies(currencies), column=currency_column)
 
 
-def check_statement_chain(report: Report, statements: list[tuple[str, int | None, int | None]]) -> None:
-    """(number, opening, closing) of consecutive statements: each should open where the one before closed."""
-    for (_, _, closed), (number, opened, _) in itertools.pairwise(statements):
-        if closed is not None and opened is not None and closed != opened:
-            report.notice(
-                f"对账单 {number} 的期初余额 {format_fen(opened)} 不等于上一张的期末余额 "
-                f"{format_fen(closed)}，可能缺少对账单",
-                f"statement {number} opens at {format_fen(opened)} but the one before closed at {format_fen(closed)}: "
-                "a statement may be missing",
-            )
+def statement_chain_gaps(
+    statements: list[tuple[str | None, str, int | None, int | None]], currency: str
+) -> list[BalanceGap]:
+    """(account, number, opening, closing) of the statements in file order: each should open where the previous
+    statement of the same account closed. Statements of different accounts are never compared."""
+    last: dict[str | None, tuple[str, int | None]] = {}
+    gaps = []
+    for account, number, opened, closed in statements:
+        if account in last:
+            previous, before = last[account]
+            if before is not None and opened is not None and before != opened:
+                gaps.append(BalanceGap(account, None, before, opened, currency, GapKind.CHAIN, number, previous))
+        last[account] = (number, closed)
+    return gaps
+
+
+def per_account_balances(
+    statements: list[tuple[str | None, int | None, int | None]],
+) -> dict[str | None, tuple[int | None, int | None]]:
+    """(account, opening, closing) of the statements in file order -> each account's opening (its first
+    statement's) and closing (its last statement's) balance."""
+    out: dict[str | None, tuple[int | None, int | None]] = {}
+    for account, opening, closing in statements:
+        out[account] = (out[account][0] if account in out else opening, closing)
+    return out

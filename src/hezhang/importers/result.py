@@ -9,17 +9,41 @@ from typing import Literal
 import polars as pl
 
 from hezhang.domain.frames import BANK_SCHEMA, LEDGER_SCHEMA, bank_lines, ledger_lines
+from hezhang.domain.gap import BalanceGap
 from hezhang.domain.lines import BankLine, LedgerLine
 from hezhang.domain.money import Money
 from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 
 Kind = Literal["bank", "journal"]
+#: How a file with one signed amount column writes money out: card bills write spending as a positive amount
+#: ("spend-positive"), account statements write income as a positive amount ("income-positive").
+Sign = Literal["spend-positive", "income-positive"]
+SIGNS: tuple[Sign, ...] = ("spend-positive", "income-positive")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """One account's part of a file that holds several accounts. Balances are None when the file does not say."""
+
+    account: str | None
+    currency: str
+    line_count: int
+    total_in: Money
+    total_out: Money
+    opening_balance: Money | None = None
+    closing_balance: Money | None = None
+    gaps: tuple[BalanceGap, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class StatementMeta:
-    """What a file states about itself. Fields are None when the file does not say."""
+    """What a file states about itself. Fields are None when the file does not say.
+
+    A file that holds several accounts has one `AccountSummary` per account in `accounts`; `account`,
+    `opening_balance` and `closing_balance` are then None (they would mix accounts). `gaps` lists every place
+    where the file's own numbers disagree (each is also a notice).
+    """
 
     format: str
     encoding: str | None = None
@@ -30,6 +54,8 @@ class StatementMeta:
     period: Period | None = None
     opening_balance: Money | None = None
     closing_balance: Money | None = None
+    accounts: tuple[AccountSummary, ...] = ()
+    gaps: tuple[BalanceGap, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 import polars as pl
@@ -20,7 +20,7 @@ from sqlalchemy import Table
 
 from hezhang.domain.problem import Problem
 from hezhang.importers import ImportResult, parse
-from hezhang.importers.result import Kind
+from hezhang.importers.result import Kind, Sign
 from hezhang.security.policy import Action
 from hezhang.services.context import Context
 from hezhang.services.door import Passage, door
@@ -34,8 +34,6 @@ from hezhang.store.registry import sealed_columns
 from hezhang.store.sealer import EnvelopeSealer
 from hezhang.store.sealing import seal_values
 from hezhang.store.tables import bank_lines, journal_imports, ledger_lines, new_id, statement_imports
-
-Sign = Literal["spend-positive", "income-positive"]
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,7 @@ def import_file(
         raise UserError("导入对账单须指定银行账户 / a statement import needs --account (the bank account id)")
     data = path.read_bytes()
     # Parsing touches nothing stored: it runs before the door's transaction, which holds SQLite's write lock.
-    result: ImportResult = parse(data, path.name, kind, account_prefix=account_prefix)
+    result: ImportResult = parse(data, path.name, kind, account_prefix=account_prefix, sign=sign)
     digest = hashlib.sha256(data).hexdigest()
     frame = result.lines
     if kind == "journal" and result.context is not None:

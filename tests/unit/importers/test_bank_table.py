@@ -12,7 +12,7 @@ from hezhang.domain.money import Money
 from hezhang.domain.problem import Severity
 from hezhang.importers import parse_bank
 from hezhang.importers.bank_table import MAX_LISTED_PROBLEMS
-from hezhang.importers.result import ImportResult
+from hezhang.importers.result import ImportResult, Sign
 from hezhang.samples.bank_exports import LAYOUTS, bank_rows, csv_bytes, render_bank_export
 from hezhang.samples.statements import generate_bank_lines
 
@@ -20,8 +20,8 @@ PREAMBLE = [["某某银行 账户明细"], ["账号：6222000011112222", "户名
 WHO = {"account": "6222000011112222", "account_name": "上海某某有限公司", "period": MONTH}
 
 
-def parse(rows: list[list[str]], encoding: str = "utf-8") -> ImportResult:
-    return parse_bank(csv_bytes(rows, encoding), "statement.csv")
+def parse(rows: list[list[str]], encoding: str = "utf-8", sign: Sign | None = None) -> ImportResult:
+    return parse_bank(csv_bytes(rows, encoding), "statement.csv", sign=sign)
 
 
 def essentials(result: ImportResult) -> list[tuple[object, ...]]:
@@ -197,26 +197,62 @@ def _chain(lines: list[BankLine], bank: str = "cmbc") -> ImportResult:
 
 
 @pytest.mark.parametrize("bank", ["cmbc", "icbc"])  # oldest first, newest first
-def test_a_wrong_amount_breaks_the_running_balance_at_that_row_only(bank: str) -> None:
+def test_a_wrong_amount_is_a_gap_at_that_row_only_and_the_file_is_read(bank: str) -> None:
     lines = generate_bank_lines(30, seed=12)
     lines[17] = replace(lines[17], amount=lines[17].amount + Money(1))
     result = _chain(lines, bank)
 
-    (problem,) = result.problems
-    assert problem.column == "余额"
+    assert result.ok and len(result.lines) == 30
+    (gap,) = result.meta.gaps
+    assert abs(gap.difference_fen) == 1 and gap.currency == "CNY"
+    (notice,) = [n for n in result.notices if n.column == "余额"]
+    assert notice.severity is Severity.NOTICE and "余额不连续" in notice.message_zh and "0.01" in notice.message_zh
     rows = bank_rows(bank, lines, **WHO)
     first = rows.index(list(LAYOUTS[(bank, None)].header)) + 2
-    assert problem.row == first + (29 - 17 if LAYOUTS[(bank, None)].descending else 17)
+    assert notice.row == first + (29 - 17 if LAYOUTS[(bank, None)].descending else 17)
+    assert gap.row == (30 - 17 if LAYOUTS[(bank, None)].descending else 18)
 
 
-def test_a_wrong_balance_is_reported_once_at_the_first_row_where_it_breaks() -> None:
+def test_a_wrong_balance_is_two_gaps_one_each_side_of_it() -> None:
     lines = generate_bank_lines(30, seed=13)
     lines[9] = replace(lines[9], balance=Money(lines[9].balance.fen + 100))  # type: ignore[union-attr]
     result = _chain(lines)
 
+    assert result.ok
+    assert [(g.row, g.difference_fen) for g in result.meta.gaps] == [(10, 100), (11, -100)]
+    assert [n.row for n in result.notices if n.column == "余额"] == [6 + 9, 6 + 10]
+
+
+def test_a_balance_column_that_contradicts_nearly_every_amount_is_a_misreading_not_gaps() -> None:
+    rows = [["交易日期", "收入金额", "支出金额", "余额"]] + [
+        [f"2026-10-0{k}", "", "10.00", f"{100 + 10 * k}.00"]
+        for k in range(1, 7)  # out, yet the balance grows
+    ]
+    result = parse(rows)
+
     (problem,) = result.problems
-    assert problem.row == 6 + 9
-    assert problem.value is not None and "余额不连续" in problem.message_zh
+    assert problem.column == "余额" and "--sign" in problem.message_en and "5" in problem.message_en
+    assert result.meta.gaps == ()
+
+
+def test_the_running_balance_is_checked_per_account() -> None:
+    a, b = "6222000011112222", "6222000099998888"
+    rows = [
+        ["交易日期", "收入金额", "支出金额", "余额", "账号"],
+        ["2026-10-01", "100.00", "", "1100.00", a],
+        ["2026-10-01", "5.00", "", "505.00", b],
+        ["2026-10-02", "", "50.00", "1050.00", a],
+        ["2026-10-02", "", "5.00", "500.00", b],
+    ]
+    result = parse(rows)
+
+    assert result.ok and result.meta.gaps == ()
+    assert result.meta.account is None and result.meta.opening_balance is None
+    assert [(s.account, s.line_count, s.opening_balance, s.closing_balance, s.total_in, s.total_out)
+            for s in result.meta.accounts] == [
+        (a, 2, Money(100000), Money(105000), Money(10000), Money(5000)),
+        (b, 2, Money(50000), Money(50000), Money(500), Money(500)),
+    ]  # fmt: skip
 
 
 def test_two_identical_payments_on_one_day_are_both_kept_and_noticed() -> None:
@@ -270,7 +306,7 @@ def test_several_own_accounts_are_kept_per_line_with_a_notice() -> None:
 def test_a_row_that_contradicts_itself_is_a_problem(header: list[str], row: list[str], column: str) -> None:
     good = {"收入金额": "1.00", "支出金额": "", "借贷": "贷", "交易金额": "1.00", "币种": "人民币"}
     rows = [header, *[["2026-10-01", *(good[h] for h in header[1:])]] * 3, row]  # good rows settle 借贷
-    result = parse(rows)
+    result = parse(rows, sign="income-positive")
 
     assert [(p.row, p.column) for p in result.problems] == [(5, column)]
 
@@ -281,3 +317,38 @@ def test_thousands_of_bad_cells_are_listed_up_to_a_limit_and_counted_beyond() ->
 
     assert len(result.problems) == MAX_LISTED_PROBLEMS + 1
     assert "50" in result.problems[-1].message_zh and "交易金额" in result.problems[-1].message_zh
+
+
+def test_excel_forced_text_cells_in_a_csv_are_read_as_their_content() -> None:
+    rows = [
+        ['="账号：6222000011112222"'],
+        ['="交易日期"', "收入金额", "支出金额", "余额", "对方账号", "交易描述"],
+        ['="20261001"', '="1,234.56"', "", '="11234.56"', '="6222000011112222"', "货款"],
+    ]
+    result = parse(rows)
+    (line,) = result.bank_lines()
+
+    assert result.meta.account == "6222000011112222"
+    assert (line.date.isoformat(), line.amount, line.balance) == ("2026-10-01", Money(123456), Money(1123456))
+    assert (line.counterparty_account, line.memo) == ("6222000011112222", "货款")  # 交易描述 (CITIC) is the memo
+
+
+def test_a_payment_platform_bill_hezhang_does_not_read_is_one_unsupported_layout_problem() -> None:
+    rows = [
+        ["导出信息："], ["京东账号名：jd_某某"], ["起始时间：2026-10-01", "终止时间：2026-10-31"], [],
+        ["交易时间", "交易分类", "商户名称", "交易说明", "收/支", "金额", "收/付款方式", "交易状态", "交易订单号"],
+        ["2026-10-29 06:37:20", "小金库", "京东小金库", "收益", "收入", "0.01", "零用钱", "交易成功", "2001"],
+        ["2026-10-15 12:09:23", "白条", "京东金融", "白条主动还款", "不计收支", "1125.43", "小金库", "成功", "2002"],
+    ]  # fmt: skip
+    result = parse(rows)
+
+    (problem,) = result.problems
+    assert problem.message_zh.startswith("不支持的版式") and "京东" in problem.message_zh
+    assert problem.message_en.startswith("unsupported layout") and "JD" in problem.message_en
+
+
+def test_a_bill_of_an_unnamed_platform_is_known_by_its_status_column() -> None:
+    rows = [["交易时间", "收/支", "金额", "交易状态"], ["2026-10-29 06:37:20", "不计收支", "1.00", "交易成功"]]
+    (problem,) = parse(rows).problems
+
+    assert "unsupported layout" in problem.message_en and "收/支" in problem.message_zh

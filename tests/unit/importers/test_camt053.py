@@ -118,8 +118,10 @@ def test_prefixed_namespaces_and_utf16_read_alike() -> None:
 def test_closing_balance_that_does_not_add_up_is_a_notice_naming_both_figures() -> None:
     result = camt053.parse(render_camt053(_lines(), _meta(closing_balance=Money(0, "EUR"))), "wrong.xml")
     assert result.problems == ()
+    (gap,) = result.meta.gaps
+    assert (gap.expected_fen, gap.stated_fen, gap.row) == (978_500, 0, None)
     (problem,) = [n for n in result.notices if "closing balance is" in n.message_en]
-    assert problem.message_en.endswith("= 9,785.00, but the closing balance is 0.00")
+    assert problem.message_en.endswith("gives 9,785.00, the closing balance is 0.00 (-9,785.00)")
     assert "9,785.00" in problem.message_zh and problem.column == "CLBD"
 
 
@@ -275,3 +277,10 @@ def test_sniff_recognises_camt053_and_rejects_other_formats() -> None:
                   csv.encode()):  # fmt: skip
         assert not camt053.sniff(other, other.decode())
     assert not camt053.sniff(b"\x00\x01", None)
+
+
+def test_an_unknown_declared_encoding_is_named_not_an_exception_class() -> None:
+    data = b'<?xml version="1.0" encoding="x-no-such-charset"?><Document><BkToCstmrStmt/></Document>'
+    (problem,) = camt053.parse(data, "odd.xml").problems
+
+    assert "encoding" in problem.message_en and "LookupError" not in problem.message and problem.row == 1

@@ -19,7 +19,7 @@ _AMOUNTISH = st.one_of(
 
 def _reference(text: str) -> int | None:
     cleaned = text.strip(PAD)
-    if cleaned in cells.EMPTY_MARKS:
+    if cells.is_empty(cleaned):
         return None
     try:
         fen = parse_fen(cleaned)
@@ -35,7 +35,7 @@ def test_amount_column_agrees_with_parse_fen(texts: list[str]) -> None:
     for text, got, is_bad in zip(texts, fen.to_list(), bad.to_list(), strict=True):
         expected = _reference(text)
         assert got == expected, text
-        empty = text.strip(PAD) in cells.EMPTY_MARKS
+        empty = cells.is_empty(text.strip(PAD))
         assert is_bad == (expected is None and not empty), text
 
 
@@ -92,3 +92,19 @@ def test_text_strips_padding_and_empty_marks() -> None:
         "b",
         None,
     ]
+
+
+def test_excel_forced_text_cells_are_unwrapped_and_runs_of_dashes_are_empty() -> None:
+    raw = ['="6222000011112222"', '="2026-10-01"', ' ="0012" ', '="-"', "-------------------", "——", "//", '="']
+    assert cells.text(pl.Series("t", raw)).to_list() == [
+        "6222000011112222", "2026-10-01", "0012", None, None, None, "//", '="']  # fmt: skip
+    dates, _, bad = cells.date_time(pl.Series("d", ['="2026-10-01"', '="20261002"']))
+    assert dates.to_list() == [date(2026, 10, 1), date(2026, 10, 2)] and not bad.any()
+    fen, bad = cells.amount(pl.Series("a", ['="1,234.50"', '="-12.00"']))
+    assert fen.to_list() == [123450, -1200] and not bad.any()
+
+
+def test_a_date_without_a_year_takes_the_year_of_the_bill() -> None:
+    dates, ok = cells.month_day(pl.Series("d", ["12/29", "01/02", "1月5日", "02/30", "x"]), 2026, 1)
+    assert dates.to_list() == [date(2025, 12, 29), date(2026, 1, 2), date(2026, 1, 5), None, None]
+    assert ok.to_list() == [True, True, True, False, False]

@@ -220,3 +220,51 @@ def test_sniff_recognises_ofx_and_rejects_other_formats() -> None:
     for other in (render_mt940(_lines(), meta), render_camt053(_lines(), meta), csv.encode()):
         assert not ofx.sniff(other, other.decode())
     assert not ofx.sniff(b"\x00\x01", None)
+
+
+_OFX1_HEAD = (
+    "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\nCHARSET:1252\r\n"
+    "COMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
+)
+
+
+def _ofx_statement(account: str, trn: list[tuple[str, str]], balance: str) -> str:
+    """A bank statement response in OFX 1 SGML (end tags of elements left out, as the spec allows)."""
+    lines = "".join(
+        f"<STMTTRN><TRNTYPE>OTHER<DTPOSTED>{day}<TRNAMT>{amount}<FITID>{account}{day}{amount}</STMTTRN>"
+        for day, amount in trn
+    )
+    return (
+        "<STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><STMTRS><CURDEF>EUR"
+        f"<BANKACCTFROM><BANKID>123<ACCTID>{account}<ACCTTYPE>CHECKING</BANKACCTFROM>"
+        f"<BANKTRANLIST><DTSTART>20261001<DTEND>20261031{lines}</BANKTRANLIST>"
+        f"<LEDGERBAL><BALAMT>{balance}<DTASOF>20261031</LEDGERBAL></STMTRS></STMTTRNRS>"
+    )
+
+
+def test_two_accounts_each_keep_their_own_closing_balance() -> None:
+    body = _ofx_statement("111", [("20261002", "10.00")], "510.00") + _ofx_statement(
+        "222", [("20261003", "-2.50")], "97.50"
+    )
+    data = (
+        _OFX1_HEAD + "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS><DTSERVER>20261101"
+        f"<LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1><BANKMSGSRSV1>{body}</BANKMSGSRSV1></OFX>\r\n"
+    ).encode("ascii")
+    result = ofx.parse(data, "two.ofx")
+
+    assert result.ok, result.problems
+    assert result.meta.closing_balance is None  # not the second account's balance beside the first's lines
+    assert [(s.account, s.line_count, s.closing_balance, s.total_in, s.total_out) for s in result.meta.accounts] == [
+        ("111", 1, Money(51000, "EUR"), Money(1000, "EUR"), Money(0, "EUR")),
+        ("222", 1, Money(9750, "EUR"), Money(0, "EUR"), Money(250, "EUR")),
+    ]
+
+
+def test_a_refused_file_says_what_could_not_be_read_not_an_exception_name() -> None:
+    cut_header = b"OFXHEADER:100\r\nDATA:OFXSGML\r\n<OFX></OFX>"
+    unknown_version = b'<?OFX OFXHEADER="200" VERSION="999"?><OFX></OFX>'
+    for data in (cut_header, unknown_version):
+        result = ofx.parse(data, "bad.ofx")
+        (problem,) = result.problems
+        assert "Error" not in problem.message and "OFX" in problem.message_en
+        assert "header" in problem.message_en or "tag structure" in problem.message_en

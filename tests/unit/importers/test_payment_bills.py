@@ -18,7 +18,7 @@ from hezhang.domain.lines import BankLine, Direction
 from hezhang.domain.money import Money
 from hezhang.domain.period import Period
 from hezhang.importers import parse_bank, payment_bills
-from hezhang.importers.cells import EMPTY_MARKS
+from hezhang.importers.cells import is_empty
 from hezhang.samples.payment_bills import (
     ALIPAY_MERCHANT_HEADER,
     WECHAT_MERCHANT_HEADER,
@@ -34,7 +34,7 @@ _CHARS = (
 _TEXT = (
     st.text(alphabet=_CHARS, min_size=1, max_size=16)
     .map(str.strip)
-    .filter(lambda s: bool(s) and s not in EMPTY_MARKS and not s.startswith("`"))
+    .filter(lambda s: bool(s) and not is_empty(s) and not s.startswith("`"))
 )
 _MAYBE = st.one_of(st.none(), _TEXT)
 _STAMPS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)).map(

@@ -132,15 +132,19 @@ def _row_of(text: str, pattern: re.Pattern[str]) -> int | None:
 
 
 #: A statement line as SWIFT writes it: value date, [entry date, or four spaces at some banks], [R]C/D, [funds
-#: code], amount, transaction type (N or F and a code, or S and a SWIFT message type).
-_STRICT_61 = re.compile(r"^:61:\d{6}(?:\d{4}| {4})?R?[CD][A-Z]?\d+(?:,\d*)?(?:[NFS]|$)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: code], amount (the comma is left out by some banks: Knab writes "C500NTRF"), transaction type (N or F and a
+#: three-character code, or S and a SWIFT message type): a damaged amount ("1N,00NTRF") does not pass.
+_STRICT_61 = re.compile(r"^:61:\d{6}(?:\d{4}| {4})?R?[CD][A-Z]?\d+(?:,\d*)?(?:[NF][A-Z0-9]{3}|S\d{3})")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _check_lines(text: str, report: Report) -> None:
     """Damage the library would read past: control characters, and statement lines whose amount is not
     written as SWIFT defines it (the library would take whatever digits come first)."""
-    for row, line in enumerate(text.splitlines(), start=1):
+    # Lines end at LF (a CR just before it belongs to the line end); a CR anywhere else is damage inside a field:
+    # "1000\r,00" must not be read as the amount 1000 with ",00…" on a line of its own.
+    for row, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
         if _CONTROL.search(line):
             report.error("含有控制字符，文件可能已损坏", "holds control characters: the file may be damaged", row=row)
         elif line.startswith(":61:") and not _STRICT_61.match(line):
@@ -203,13 +207,21 @@ def _run_library(block: str, first_row: int, report: Report) -> tuple[dict[str, 
         return _library(block, {})
     except Exception as e:
         first = e
-    if _tag_id(first) == "61":
+    if _tag_id(first) == "61" and all(_STATEMENT_LINE.match(v) for v in _FIELD_61.findall(block)):
         try:
             return _library(block, {61: swift.tags.StatementASNB()})
         except Exception:  # the retry failed too: report the first reading's complaint
             pass
     report.error(*_library_problem(first, block, first_row))
     return {}, []
+
+
+#: The values of the block's :61: fields.
+_FIELD_61 = re.compile(r"^:61:(.*)$", re.MULTILINE)
+#: A :61: value whose date, entry date, mark, amount and type code are all as SWIFT writes them: only then may the
+#: longer customer reference be read with the ASN Bank pattern (a damaged amount must stay a problem, not become
+#: "1" with the rest of it taken for a reference).
+_STATEMENT_LINE = re.compile(r"^\d{6}(?:\d{4}| {4})?R?[CD][A-Z]?\d{1,15},\d{0,2}[NFS][A-Z0-9]{3}")
 
 
 def _library(block: str, tags: dict[int | str, Any]) -> tuple[dict[str, Any], list[Any]]:

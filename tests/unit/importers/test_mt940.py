@@ -289,7 +289,9 @@ def test_a_statement_line_the_library_would_merge_away_is_a_problem() -> None:
     text = ":20:REF\n:25:1\n:60F:C261001EUR0,00\n:61:261002C1,00\n:61:261003C2,00NTRFNONREF\n:62F:C261003EUR3,00\n"
     result = mt940.parse(text.encode(), "merged.sta")
     assert not result.ok
-    assert "2 lines (:61:) but only 1" in result.problems[0].message_en
+    # a :61: without its type code is malformed (SWIFT requires the code): refused at its row, before the library
+    assert (result.problems[0].row, result.problems[0].column) == (4, ":61:")
+    assert "malformed" in result.problems[0].message_en
 
 
 def test_a_value_date_of_february_30_is_read_as_the_month_end_with_a_notice() -> None:
@@ -312,6 +314,7 @@ def _in_file(result: ImportResult, data: bytes) -> None:
             f"{whole},{cents:02d}",
             f"{whole},{cents // 10}" if cents % 10 == 0 else "",
             "" if cents else f"{whole},",
+            *([] if cents else [f"{whole}{code}" for code in "NFS"]),  # a whole amount without its comma (Knab)
         }
         # MT940 amounts may carry leading zeros ("00,50").
         assert any(form and re.search(rf"(?<![\d,])0*{re.escape(form)}".encode(), data) for form in forms), line

@@ -19,11 +19,12 @@ Expected keys (all optional except `source` and `outcome`):
 - `accounts`: {account: {lines, opening_fen, closing_fen}} for files of several accounts; an account's lines are
   those whose `account` contains the key (spaces ignored), its closing balance the `balance` of its last line and
   its opening balance that of its first line less the first line's signed amount;
-- `spot`: lines picked by `row`, each with fields that must equal the value given (null: must be empty), and
-  `<field>_contains` / `<field>_excludes` (a text or a list of texts); `unless_notices_contain` forgives a
+- `spot`: lines picked by `row`, each with columns of the line frame that must equal the value given (dates and
+  times in ISO form, `amount_fen` / `balance_fen` for `amount` / `balance`, null: must be empty), and
+  `<column>_contains` / `<column>_excludes` (a text or a list of texts); `unless_notices_contain` forgives a
   line's differences when the notices say so (e.g. that the text may be garbled);
 - `notices_contain`, `message_contains`: words each of which must appear in some notice / problem as printed;
-- `no_notices`: the file must be read without any notice; `max_problems`: a refusal says it at most that often.
+- `no_notices`: the file must be read without any notice; `max_problems`: a refusal lists at most that many.
 A word "a|b" is found when any of its alternatives is.
 """
 

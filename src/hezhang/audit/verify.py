@@ -815,9 +815,11 @@ def _verify_log(
     witnessed, size = repeated + len(seen), max([repeated_size, *(cps.sizes[i] for i in seen)])
     n = len(ex.seqs)
     if witnesses and first is None and size < n:
-        notices.append(Notice(f"见证的检查点至第 {size} 条；第 {size + 1}–{n} 条只由{trail[0]}中的检查点与哈希链保护",
-                              f"the witnesses' checkpoints reach event {size}; events {size + 1} to {n} are protected "
-                              f"only by {trail[1]}'s checkpoints and the chain"))  # fmt: skip
+        zh, en = (f"第 {n} 条", f"event {n} is") if size + 1 == n else (f"第 {size + 1}–{n} 条", f"events {size + 1} "
+                                                                        f"to {n} are")  # fmt: skip
+        notices.append(Notice(f"见证的检查点至第 {size} 条；{zh}只由{trail[0]}中的检查点与哈希链保护",
+                              f"the witnesses' checkpoints reach event {size}; {en} protected only by {trail[1]}'s "
+                              "checkpoints and the chain"))  # fmt: skip
     return Report(n, cps.in_trail, covered, first, "log", witnessed, size, tuple(notices))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from factories.people import client_user, session_token, staff
@@ -199,3 +200,27 @@ def test_a_clients_access_history_shows_a_truncation_the_witness_file_no_longer_
     code, said = verify("--witness", str(history))
     assert code == 1 and "history.jsonl" in said, said
     assert f"the witness holds a checkpoint of {made.checkpoint_size} events" in said
+
+
+@pytest.mark.postgres_only
+def test_a_superuser_in_replica_mode_is_not_stopped_by_the_trigger_but_the_witness_shows_it(
+    new_store: NewStore,
+) -> None:
+    """`session_replication_role = replica` switches the append-only triggers off for a superuser's session without
+    changing the schema: the removal goes through, and the witness names it. The application role may not do it."""
+    store = new_store()
+    admin, officer = staff(store, Role.FIRM_ADMIN), staff(store, Role.SECURITY_OFFICER)
+    _events(store, admin, 5)
+    with (
+        make_engine(store.settings.database_url).connect() as app_role,
+        pytest.raises(DBAPIError, match="session_replication_role"),
+    ):
+        app_role.execute(text("SET session_replication_role = replica"))
+    superuser = make_engine(store.settings.admin_database_url)
+    with superuser.begin() as c:
+        c.execute(text("SET LOCAL session_replication_role = replica"))
+        c.execute(text("DELETE FROM audit_events WHERE sequence > 3"))
+        c.execute(text("DELETE FROM audit_checkpoints WHERE size > 3"))
+    assert _size(store) == 3
+    sequence, kind, _, en = _failure(audit_trail.verify_trail(store, officer))
+    assert (sequence, kind) == (4, Kind.TRUNCATED) and "the database holds 3" in en

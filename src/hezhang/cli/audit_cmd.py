@@ -34,6 +34,8 @@ def verify(
         list[Path] | None,
         typer.Option(
             "--witness",
+            exists=True,
+            dir_okay=False,
             help="另加见证文件（客户导出的访问记录、早先的导出），可多个 / more witnesses: "
             "clients' access histories, earlier exports",
         ),

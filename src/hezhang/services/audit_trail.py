@@ -6,9 +6,10 @@ reading the trail is itself recorded. The work is done by the `*_in` functions o
 Retention: audit events are kept at least `HEZHANG_AUDIT_KEEP_DAYS` days (default 1096, three years: PIPL Art.
 55-56 processing records; the setting refuses less than 183 days, the six months of 网络安全法 Art. 21). Nothing
 in hezhang deletes an audit event, a checkpoint or a signing key: the application role may only read and append,
-and a database trigger refuses UPDATE, DELETE and TRUNCATE of the trail from anyone (migration 0004). So events
-are in fact kept for good; removing old ones would be a deliberate act of the database's owner, outside hezhang,
-and the next verification would show where the trail no longer starts at sequence 1.
+and a database trigger refuses UPDATE, DELETE and TRUNCATE of the trail from anyone who has not switched it off
+(migration 0004). So events are in fact kept for good; removing old ones would be a deliberate act of the
+database's owner, outside hezhang, and the next verification would show where the trail no longer starts at
+sequence 1, and the witness file (`hezhang.audit.witness`) where it no longer ends where it did.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ DATABASE = ("数据库", "the database")
 def verify_trail(store: Store, ctx: Context, witnesses: Sequence[Path] = ()) -> Report:
     """Check the whole trail in the store: every hash and link, every checkpoint's root and signature, against the
     witness file and any other `witnesses` (earlier exports, clients' access histories)."""
+    for path in witnesses:
+        if not path.is_file():
+            raise UserError(f"找不到见证文件 {path} / no witness file at {path}")
     with door(store, ctx, Action.AUDIT_VERIFY, resource="audit_events") as passage:
         witness = store.settings.audit_witness
         report = verify_trail_in(passage.uow, store.audit_signer, [witness, *witnesses])

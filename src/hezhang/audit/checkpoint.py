@@ -31,11 +31,14 @@ class Checkpoint:
         return checkpoint_message(self.size, self.root, format_time(self.at))
 
 
-def sign_checkpoint(size: int, root: bytes, at: datetime, private_key: Ed25519PrivateKey) -> Checkpoint:
+def sign_checkpoint(
+    size: int, root: bytes, at: datetime, private_key: Ed25519PrivateKey, kid: str | None = None
+) -> Checkpoint:
+    """Sign (size, root, at); `kid` is the key's id when the caller already knows it."""
     if size < 0 or len(root) != 32:
         raise ValueError("a checkpoint needs a size >= 0 and a 32-byte root")
     signature = private_key.sign(checkpoint_message(size, root, format_time(at)))
-    return Checkpoint(size, root, at, signature, key_id(private_key.public_key()))
+    return Checkpoint(size, root, at, signature, kid or key_id(private_key.public_key()))
 
 
 def sign_restore(size: int, root: bytes, at: datetime, private_key: Ed25519PrivateKey) -> Checkpoint:

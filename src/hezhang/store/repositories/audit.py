@@ -21,15 +21,16 @@ line under PostgreSQL's default READ COMMITTED: the head is read after the lock,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from operator import itemgetter
 from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Dialect, RowMapping, Transaction, bindparam, func, select, text
+from sqlalchemy import Connection, Dialect, RowMapping, Table, Transaction, bindparam, func, select, text
 
 from hezhang.audit.checkpoint import Checkpoint
 from hezhang.audit.event import GENESIS, AuditEvent, checked_classes, checked_outcome, encode_event, format_time
@@ -45,7 +46,6 @@ AUDIT_LOCK = 0x68657A68616E6701
 _CHUNK = 10_000
 _SQLITE_TAKE_WRITE_LOCK = text("INSERT INTO audit_events SELECT * FROM audit_events WHERE 0 = 1")
 _PG_TAKE_LOCK = text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})")
-_INSERT_EVENT = audit_events.insert()
 
 
 def _last(column: Any, key: Any) -> Any:
@@ -83,13 +83,14 @@ class StoredSigningKey:
 
 @dataclass(frozen=True, slots=True)
 class _DriverInsert:
-    """The event INSERT compiled once for a dialect and run on the driver's cursor.
+    """An INSERT into one of the trail's tables compiled once for a dialect and run on the driver's cursor.
 
     SQLAlchemy's per-statement work (compiling from cache, the execution context, the result) costs about twice
-    what the database does for a one-row insert; appending is the trail's hot path, so the statement SQLAlchemy
-    compiled is sent straight to the driver. Values are converted by the dialect's own bind processors: the
-    client id once per client (`client`), the time per event (`at`, given the time and its `format_time` text; on
-    SQLite the column's text is cut from the latter, checked when built to be the processor's text).
+    what the database does for a one-row insert; appending is the trail's hot path (an event each, a checkpoint
+    each transaction), so the statement SQLAlchemy compiled is sent straight to the driver. Values are converted by
+    the dialect's own bind processors: the client id once per client (`client`), the time per row (`at`, given the
+    time and its `format_time` text; on SQLite the column's text is cut from the latter, checked when built to be
+    the processor's text).
     """
 
     sql: str
@@ -99,17 +100,17 @@ class _DriverInsert:
     others: tuple[tuple[str, Callable[[Any], Any]], ...]  # the other columns' processors (bytes on SQLite)
 
     @classmethod
-    def of(cls, dialect: Dialect) -> _DriverInsert:
-        made = _DRIVER_INSERTS.get(dialect)
+    def of(cls, dialect: Dialect, table: Table = audit_events) -> _DriverInsert:
+        made = _DRIVER_INSERTS.setdefault(dialect, {}).get(table.name)
         if made is None:
-            compiled = _INSERT_EVENT.compile(dialect=dialect)
-            processors = {c.name: p for c in audit_events.columns
+            compiled = table.insert().compile(dialect=dialect)
+            processors = {c.name: p for c in table.columns
                           if (p := c.type.dialect_impl(dialect).bind_processor(dialect)) is not None}  # fmt: skip
             positions = compiled.positiontup or []
             parameters = itemgetter(*positions) if len(positions) > 1 else _as_is
             at, client = processors.pop("at", None), processors.pop("client_id", _as_is)
-            made = _DRIVER_INSERTS[dialect] = cls(compiled.string, parameters, _time_processor(at), client,
-                                                  tuple(processors.items()))  # fmt: skip
+            made = _DRIVER_INSERTS[dialect][table.name] = cls(compiled.string, parameters, _time_processor(at),
+                                                              client, tuple(processors.items()))  # fmt: skip
         return made
 
     def send(self, cursor: Any, row: dict[str, Any]) -> None:
@@ -117,6 +118,32 @@ class _DriverInsert:
         for name, process in self.others:
             row[name] = process(row[name])
         cursor.execute(self.sql, self.parameters(row))
+
+
+@dataclass(frozen=True, slots=True)
+class _DriverRead:
+    """`_HEAD_AND_TIP` and the statement that takes the trail's lock, compiled once for a dialect and run on the
+    driver's cursor (once a transaction, like the INSERTs: see `_DriverInsert`)."""
+
+    lock: str
+    sql: str
+    parameters: Callable[[str], Any]  # the signing key id as the paramstyle wants it
+
+    @classmethod
+    def of(cls, dialect: Dialect) -> _DriverRead:
+        made = _DRIVER_READS.get(dialect)
+        if made is None:
+            lock = _PG_TAKE_LOCK if dialect.name == "postgresql" else _SQLITE_TAKE_WRITE_LOCK
+            compiled = _HEAD_AND_TIP.compile(dialect=dialect)
+            fixed, names = compiled.construct_params({"kid": ""}), compiled.positiontup  # the LIMITs are bound too
+            made = _DRIVER_READS[dialect] = cls(str(lock.compile(dialect=dialect)), compiled.string,
+                                                partial(_with_kid, fixed, names))  # fmt: skip
+        return made
+
+
+def _with_kid(fixed: Mapping[str, Any], names: Sequence[str] | None, kid: str) -> Any:
+    """The parameters of `_HEAD_AND_TIP` with the signing key id `kid`: a tuple in order, or a dict by name."""
+    return {**fixed, "kid": kid} if names is None else tuple(kid if n == "kid" else fixed[n] for n in names)
 
 
 def _as_is(value: Any) -> Any:
@@ -139,7 +166,8 @@ def _time_processor(process: Callable[[Any], Any] | None) -> Callable[[datetime,
     return lambda at, _: process(at)
 
 
-_DRIVER_INSERTS: WeakKeyDictionary[Dialect, _DriverInsert] = WeakKeyDictionary()
+_DRIVER_INSERTS: WeakKeyDictionary[Dialect, dict[str, _DriverInsert]] = WeakKeyDictionary()
+_DRIVER_READS: WeakKeyDictionary[Dialect, _DriverRead] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,12 +260,15 @@ class AuditRepository:
                "client_id": client_value, "resource": resource, "data_classes": ",".join(classes),
                "outcome": outcome, "reason": reason, "request_id": request_id, "prev_hash": prev_hash,
                "hash": digest}  # fmt: skip
-        if self._cursor is None:
-            self._cursor = self.connection.connection.cursor()
-        send.send(self._cursor, row)
+        send.send(self._driver_cursor(), row)
         self._last = _Head(sequence, digest)
         self._leaves += digest
         return sequence
+
+    def _driver_cursor(self) -> Any:
+        if self._cursor is None:
+            self._cursor = self.connection.connection.cursor()
+        return self._cursor
 
     def seal(self, at: datetime | None = None) -> Checkpoint | None:
         """Sign the events this transaction appended (just before it commits; the unit of work calls it).
@@ -284,14 +315,14 @@ class AuditRepository:
         context = (transaction, connection.get_nested_transaction())
         if self._context is not None and self._context[0] is context[0] and self._context[1] is context[1]:
             return self._last
-        if connection.dialect.name == "postgresql":
-            connection.execute(_PG_TAKE_LOCK)
-        else:
-            # A write statement takes SQLite's write lock (waiting up to the busy timeout) and keeps it to the end
-            # of the transaction; it changes nothing. Under BEGIN IMMEDIATE (`store.engine`) it is already held.
-            connection.execute(_SQLITE_TAKE_WRITE_LOCK)
+        # PostgreSQL: the advisory lock. SQLite: a write statement takes the write lock (waiting up to the busy
+        # timeout) and keeps it to the end of the transaction; it changes nothing. Under BEGIN IMMEDIATE
+        # (`store.engine`) it is already held.
+        read, cursor = _DriverRead.of(connection.dialect), self._driver_cursor()
+        cursor.execute(read.lock)
         kid = "" if self.signer is None else self.signer.signing_key().key_id
-        row = connection.execute(_HEAD_AND_TIP, {"kid": kid}).one()
+        cursor.execute(read.sql, read.parameters(kid))
+        row = cursor.fetchone()
         self._context, self._last = context, None if row[0] is None else _Head(row[0], bytes(row[1]))
         self._tip = None if row[2] is None else _Tip(row[2], bytes(row[3]), bytes(row[4]))
         self._stored_keys = {kid} if row[5] is not None else set()
@@ -318,9 +349,10 @@ class AuditRepository:
                                         "public_key": key.public_raw, "keyring_version": key.keyring_version,
                                         "created_at": datetime.now(UTC)})  # fmt: skip
             self._stored_keys.add(key.key_id)
-        nodes = frontier.nodes()
-        self.connection.execute(audit_checkpoints.insert(), {"size": size, "root": made.root, "at": made.at,
-                                "signature": made.signature, "key_id": made.key_id, "frontier": nodes})  # fmt: skip
+        nodes, send = frontier.nodes(), _DriverInsert.of(self.connection.dialect, audit_checkpoints)
+        row = {"size": size, "root": made.root, "at": send.at(at, format_time(at)), "signature": made.signature,
+               "key_id": made.key_id, "frontier": nodes}  # fmt: skip
+        send.send(self._driver_cursor(), row)
         self._tip, self._made = _Tip(size, made.root, nodes), made
         if size >= self._leaves_from:  # the hashes up to `size` are in the frontier now
             del self._leaves[: 32 * (size - self._leaves_from + 1)]

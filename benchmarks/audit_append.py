@@ -1,14 +1,15 @@
-"""Appending to the audit trail in the store: hash chain, lock and a signed checkpoint every 1,000 events, beside a
-plain INSERT of the same rows.
+"""Appending to the audit trail in the store: hash chain, lock, a signed checkpoint with every transaction and its
+line in the witness file, beside a plain INSERT of the same rows.
 
-    python -m benchmarks.audit_append [--events 20000] [--single 3000] [--every 1000] [--repeat 5] [--postgres]
+    python -m benchmarks.audit_append [--events 20000] [--single 3000] [--repeat 5] [--postgres]
 
 Four ways, each on a fresh database (SQLite: a temporary file; PostgreSQL: a new database, as the application
 role), each run once with one event per transaction (`--single` events: every commit waits for the disk) and once
 with 1,000 events per transaction (`--events` events):
 
-- "trail": `uow.audit.record` (SHA-256 chain over canonical JSON, the append lock, the head read once per
-  transaction, a driver-level INSERT, an Ed25519-signed checkpoint from the stored frontier every `--every`).
+- "trail": `uow.audit.record` (SHA-256 chain over canonical JSON, the append lock, the head and the latest
+  checkpoint read once per transaction, a driver-level INSERT), then, as each transaction commits, an Ed25519-signed
+  checkpoint from the stored frontier and, after the commit, its line appended to a witness file.
 - "plain INSERT, driver": the same rows (hashes included, made beforehand) sent the same way, nothing else.
 - "plain INSERT, Core": the same rows through SQLAlchemy Core, one `execute` per row: what a naive repository does.
 
@@ -36,6 +37,7 @@ from benchmarks.store_import import PG_ADMIN, _database
 from hezhang.audit.chain import append
 from hezhang.audit.event import AuditEvent, format_time
 from hezhang.audit.signer import KeyringSigner
+from hezhang.audit.witness import WitnessFile
 from hezhang.security.keyring import Keyring
 from hezhang.store.engine import make_engine
 from hezhang.store.repositories.audit import _DriverInsert
@@ -73,19 +75,21 @@ def chained_rows(n: int) -> list[Fields]:
     return rows
 
 
-def run_trail(url: str, signer: KeyringSigner, n: int, per: int, every: int) -> float:
+def run_trail(url: str, signer: KeyringSigner, n: int, per: int, witness: Path) -> float:
     engine = make_engine(url)
     inputs = [fields(i) for i in range(n)]  # what the services hand over; made before the clock starts
+    witness.unlink(missing_ok=True)
     try:
         gc.collect()  # the inputs just made go to the oldest generation: young collections do not rescan them
         start = time.perf_counter()
         for first in range(0, n, per):
-            with UnitOfWork(engine, [], audit_signer=signer, audit_every=every) as uow:
+            with UnitOfWork(engine, [], audit_signer=signer, audit_witness=WitnessFile(witness)) as uow:
                 for given in inputs[first : first + per]:
                     uow.audit.record(**given)
         elapsed = time.perf_counter() - start
         with UnitOfWork(engine, []) as uow:
-            assert uow.audit.size() == n and len(uow.audit.checkpoints()) == (n // every if signer and every else 0)
+            assert uow.audit.size() == n and len(uow.audit.checkpoints()) == -(-n // per)
+        assert len(witness.read_bytes().splitlines()) == -(-n // per)
         return elapsed
     finally:
         engine.dispose()
@@ -133,7 +137,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000, help="events in the 1,000-per-transaction runs")
     parser.add_argument("--single", type=int, default=3_000, help="events in the one-per-transaction runs")
-    parser.add_argument("--every", type=int, default=1_000, help="events between signed checkpoints")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each way; the median is reported")
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
@@ -145,7 +148,7 @@ def main() -> None:
         for per, n in ((1, args.single), (1000, args.events)):
             rows = chained_rows(n)
             jobs = {
-                "trail": partial(run_trail, signer=signer, n=n, per=per, every=args.every),
+                "trail": partial(run_trail, signer=signer, n=n, per=per, witness=folder / "audit-witness.jsonl"),
                 "plain INSERT, driver": partial(run_plain, rows=rows, per=per, driver=True),
                 "plain INSERT, Core": partial(run_plain, rows=rows, per=per, driver=False),
             }
@@ -157,7 +160,7 @@ def main() -> None:
     for way, per, n, seconds in results:
         base = next(s for w, p, _, s in results if w == "plain INSERT, driver" and p == per)
         print(f"| {store} | {way} | {per:,} | {n:,} | {seconds:.2f} | {n / seconds:,.0f} | {seconds / base:.2f}x |")
-    print(f"\nMedian of {args.repeat} runs each. Checkpoint every {args.every:,} events (trail). "
+    print(f"\nMedian of {args.repeat} runs each. Trail: a checkpoint and a witness line per transaction. "
           f"CPUs: {os.cpu_count()}, load average at the end: {os.getloadavg()[0]:.1f}.")  # fmt: skip
 
 

@@ -9,13 +9,17 @@
 | `HEZHANG_KEYRING` | the local keyring file (0600, outside the database) | `keyring.json` in the data dir |
 | `HEZHANG_CIPHER` | `aes-256-gcm` or `sm4-gcm` (国密) for new data keys | `aes-256-gcm` |
 | `HEZHANG_AUDIT_KEEP_DAYS` | audit events are kept at least this many days (183 at the least) | `1096` (3 years) |
-| `HEZHANG_AUDIT_CHECKPOINT_EVERY` | events between two signed audit checkpoints | `1000` |
+| `HEZHANG_AUDIT_WITNESS` | the audit witness (0600): each committed checkpoint | `audit-witness.jsonl` by the keyring |
 | `HEZHANG_SESSION` | the CLI's session token (read by `cli/session.py`; overrides the 0600 `session` file) | none |
 
 Audit retention: events are kept at least `HEZHANG_AUDIT_KEEP_DAYS` days (PIPL Art. 55-56 processing records: 3
 years; 网络安全法 Art. 21 access logs: 6 months, so anything under 183 days is refused). Nothing in hezhang deletes
 an audit event: the database refuses UPDATE, DELETE and TRUNCATE on the trail (migration 0004), so in practice
 events are kept for good; the setting is the promise the firm makes, not a purge schedule.
+
+Audit checkpoints: every transaction that writes audit events signs a checkpoint of the trail in that transaction,
+and the checkpoint is appended to the witness file once it committed (`hezhang.audit.witness`). Keep the witness
+where the database's owner cannot rewrite it, and copy it off the machine with the keyring's backups.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pathlib import Path
 CIPHERS = ("aes-256-gcm", "sm4-gcm")
 AUDIT_KEEP_DAYS_DEFAULT = 1096
 AUDIT_KEEP_DAYS_MINIMUM = 183
-AUDIT_CHECKPOINT_EVERY_DEFAULT = 1000
+AUDIT_WITNESS_NAME = "audit-witness.jsonl"
 
 
 class SettingsError(ValueError):
@@ -44,11 +48,16 @@ class Settings:
     keyring_path: Path
     cipher: str
     audit_keep_days: int = AUDIT_KEEP_DAYS_DEFAULT
-    audit_checkpoint_every: int = AUDIT_CHECKPOINT_EVERY_DEFAULT
+    audit_witness_path: Path | None = None  # None: beside the keyring
 
     @property
     def embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def audit_witness(self) -> Path:
+        """The witness file: `HEZHANG_AUDIT_WITNESS`, else `audit-witness.jsonl` in the keyring's folder."""
+        return self.audit_witness_path or self.keyring_path.with_name(AUDIT_WITNESS_NAME)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,11 +82,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"而不是 {keep_days} / HEZHANG_AUDIT_KEEP_DAYS must be at least {AUDIT_KEEP_DAYS_MINIMUM} days "
             f"(access logs are kept at least six months), not {keep_days}"
         )
-    every = _whole_number(env_vars, "HEZHANG_AUDIT_CHECKPOINT_EVERY", AUDIT_CHECKPOINT_EVERY_DEFAULT)
-    if every < 1:
-        raise SettingsError(
-            f"HEZHANG_AUDIT_CHECKPOINT_EVERY 须为正整数，而不是 {every} / HEZHANG_AUDIT_CHECKPOINT_EVERY must be >= 1"
-        )
+    witness = env_vars.get("HEZHANG_AUDIT_WITNESS", "").strip()
     return Settings(
         env=env,
         data_dir=data_dir,
@@ -86,7 +91,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         keyring_path=keyring,
         cipher=cipher,
         audit_keep_days=keep_days,
-        audit_checkpoint_every=every,
+        audit_witness_path=Path(witness).expanduser() if witness else None,
     )
 
 

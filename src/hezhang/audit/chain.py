@@ -2,7 +2,7 @@
 
 `append` is the pure step; `AuditLog` is an in-memory log (tests, benchmarks, and the model the database-backed
 log follows): it keeps a Merkle frontier so the current root costs O(log n), and signs a checkpoint every
-`checkpoint_every` events and on demand.
+`checkpoint_every` events and on demand (the store signs one with every transaction that appends events instead).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ old version is retired. Whoever holds the keyring can sign; whoever holds the pu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -25,25 +25,26 @@ SIGNING_INFO = b"hezhang audit checkpoint signing v1"
 
 @dataclass(frozen=True, slots=True)
 class SigningKey:
-    """One signing key: the keyring version it comes from, its key id and raw public key."""
+    """One signing key: the keyring version it comes from, its key id and raw public key (worked out once: a
+    checkpoint is signed with every transaction that writes events)."""
 
     keyring_version: int
     private_key: Ed25519PrivateKey
+    key_id: str = field(init=False)
+    public_raw: bytes = field(init=False)
+
+    def __post_init__(self) -> None:
+        public = self.private_key.public_key()
+        object.__setattr__(self, "key_id", key_id(public))
+        object.__setattr__(self, "public_raw", public.public_bytes(serialization.Encoding.Raw,
+                                                                   serialization.PublicFormat.Raw))  # fmt: skip
 
     @property
     def public_key(self) -> Ed25519PublicKey:
         return self.private_key.public_key()
 
-    @property
-    def public_raw(self) -> bytes:
-        return self.public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-    @property
-    def key_id(self) -> str:
-        return key_id(self.public_key)
-
     def sign(self, size: int, root: bytes, at: datetime) -> Checkpoint:
-        return sign_checkpoint(size, root, at, self.private_key)
+        return sign_checkpoint(size, root, at, self.private_key, self.key_id)
 
 
 class CheckpointSigner(Protocol):

@@ -1,6 +1,7 @@
 """The standalone verifier of an audit export: copy this one file, run it, trust nothing else.
 
-    python -m hezhang.audit.verify EXPORT --key PUBLIC_KEY_PEM      (or: python verify.py EXPORT --key KEY)
+    python -m hezhang.audit.verify EXPORT --key PUBLIC_KEY_PEM [--witness FILE ...]
+    (or: python verify.py EXPORT --key KEY)
 
 It imports only the standard library and `cryptography`, so a client or an outside auditor can read it whole
 (which is why it is one file, longer than the house's usual module). The producing side of hezhang (`event`,
@@ -39,10 +40,28 @@ all the client's events in that tree, so one left out, added or moved shows. Eac
 the trail; that no event of the client is missing rests on the signed list, which an auditor holding the whole
 trail can check.)
 
+Witnesses (`--witness`, several allowed) are files of signed checkpoints kept apart from the trail, compared with
+a whole-trail export: the witness file hezhang appends every committed checkpoint to (`hezhang.audit.witness`), an
+earlier export (its checkpoint lines; its event lines are skipped), a client's access history (its header's
+checkpoint). Checkpoint lines as above, and restore lines a restore into the empty store appends:
+
+    {"restored":{"at":"<time>","key_id":"<16 hex>","root":"<64 hex>","signature":"<128 hex>","size":<n>}}
+
+signed over RESTORE_CONTEXT followed by the canonical JSON of {"at", "root", "size"}: at that time the store was
+restored with a trail of that many events. Each signed restore line sets aside the witnesses' checkpoints signed
+before its time (they are of the store that was lost; one copied to a later place still sets aside only those).
+A witness's checkpoint is compared like the export's own: beyond the export's last event, events were removed
+(truncated); with a root the export's events no longer give, they were rewritten. A witness line that cannot be
+read (an append cut short by a crash) and a witness that is behind the export are noted (`Report.notices`), not
+failed: a witness only ever lags.
+
 The verifier reports the first bad sequence number: the first place where the export stops being the log that
-was signed. Events after the last checkpoint are checked as a chain only (an attacker who rewrites them and
-recomputes every hash is caught by the next checkpoint, not before); a changed event whose hash was recomputed
-is named by the event that no longer chains to it.
+was signed. A changed event whose hash was recomputed is named by the event that no longer chains to it; when
+every later hash was recomputed too (a consistent chain), by the first event after the last checkpoint that
+still holds, with the range up to the first checkpoint that no longer does. Every checkpoint's signature is
+checked. Events after the last checkpoint are checked as a chain only, and events removed from the end together
+with their checkpoints look like a whole, shorter trail: hezhang signs a checkpoint with every transaction that
+writes events, and only a witness (or a client's export) holding a later checkpoint shows the removal.
 """
 
 from __future__ import annotations
@@ -56,7 +75,9 @@ import re
 import sys
 from array import array
 from binascii import unhexlify
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -76,7 +97,8 @@ CHECKPOINT_KEYS = frozenset({"at", "key_id", "root", "signature", "size"})
 ACCESS_CONTEXT = b"hezhang audit access history v1\n"
 ACCESS_KEYS = frozenset({"checkpoint", "client", "key_id", "sequences", "signature"})
 EVENT_HEAD, HASH_MID, LINE_TAIL = b'{"event":', b',"hash":"', b'"}'
-CHECKPOINT_HEAD, ACCESS_HEAD = b'{"checkpoint":', b'{"access_history":'
+CHECKPOINT_HEAD, ACCESS_HEAD, RESTORED_HEAD = b'{"checkpoint":', b'{"access_history":', b'{"restored":'
+RESTORE_CONTEXT = b"hezhang audit restore v1\n"
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"))
 _HEX64 = re.compile(rb"[0-9a-f]{64}")
 _DECODER = json.JSONDecoder()
@@ -84,6 +106,13 @@ _HEX64_TEXT = re.compile(r"[0-9a-f]{64}")
 _HEX_TEXT = re.compile(r"[0-9a-f]*")
 _sha256 = hashlib.sha256
 _STR = rb'"(?:[^"\\\x00-\x1f]++|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*+"'  # a JSON string (UTF-8 checked apart)
+#: A checkpoint line (or a witness's restore line) as hezhang writes it: groups head, at, key id, root, signature,
+#: size. Any other line is read by parsing its JSON (`_checkpoint_parsed`), with the same result.
+_CHECKPOINT_LINE = re.compile(
+    rb'\{"(checkpoint|restored)":\{"at":"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)",'
+    rb'"key_id":"([0-9a-f]{16})","root":"([0-9a-f]{64})","signature":"([0-9a-f]{128})","size":(0|[1-9][0-9]{0,17})\}\}'
+)
+_AT_WIDTH = 27  # "2026-12-07T03:04:05.060708Z"
 #: An event line as hezhang writes it (keys in order, no whitespace): groups canonical event, prev_hash, sequence,
 #: hash. A line it does not match is read the slow way (`_event_parsed`), with the same result for every line.
 _EVENT_LINE = re.compile(
@@ -247,6 +276,11 @@ def checkpoint_message(size: int, root: bytes, at: str) -> bytes:
     return CHECKPOINT_CONTEXT + encode({"at": at, "root": root.hex(), "size": size})
 
 
+def restore_message(size: int, root: bytes, at: str) -> bytes:
+    """What a witness's restore line signs: at `at` the store was restored with a trail of `size` events, `root`."""
+    return RESTORE_CONTEXT + encode({"at": at, "root": root.hex(), "size": size})
+
+
 def key_id(public_key: Ed25519PublicKey) -> str:
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return _sha256(raw).digest()[:8].hex()
@@ -297,21 +331,35 @@ KIND_ZH = {
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """What is wrong first: `sequence` is the first bad sequence number (None: a checkpoint line unreadable)."""
+    """What is wrong first: `sequence` is the first bad sequence number (None: a checkpoint line unreadable);
+    `line` the line of the export, or of the witness `source` names."""
 
     sequence: int | None
     kind: Kind
     line: int | None
     detail_zh: str
     detail_en: str
+    source: str | None = None  # the witness the line is in (None: the export itself)
 
     def message_zh(self) -> str:
         where = f"第 {self.sequence} 条" if self.sequence is not None else "检查点"
-        return f"{where}{KIND_ZH[self.kind]}（第 {self.line} 行）：{self.detail_zh}"
+        at = "" if self.line is None else f"第 {self.line} 行"
+        at = f"（{self.source} {at}）" if self.source is not None else f"（{at}）" if at else ""
+        return f"{where}{KIND_ZH[self.kind]}{at}：{self.detail_zh}"
 
     def message_en(self) -> str:
         where = f"sequence {self.sequence}" if self.sequence is not None else "checkpoint"
-        return f"{where} {self.kind.value} (line {self.line}): {self.detail_en}"
+        at = "" if self.line is None else f"line {self.line}"
+        at = f" ({self.source}, {at})" if self.source is not None else f" ({at})" if at else ""
+        return f"{where} {self.kind.value}{at}: {self.detail_en}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something about a witness worth knowing that is not a failure (Chinese, English)."""
+
+    zh: str
+    en: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +369,9 @@ class Report:
     covered: int  # events covered by a checkpoint whose signature and root both check (or proven in it)
     failure: Failure | None
     format: str = "log"  # "log": the whole trail; "access-history": one client's events with inclusion proofs
+    witnessed: int = 0  # the witnesses' signed checkpoints compared with the trail (after any restore line)
+    witness_size: int = 0  # the most events one of them covers
+    notices: tuple[Notice, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -337,6 +388,70 @@ class _Checkpoint:
     key_id: str
 
 
+TRAIL = 0  # the source of a checkpoint in the export itself; witness k is source k (1, 2, ...)
+
+
+@dataclass(slots=True)
+class _Checkpoints:
+    """Signed checkpoints as columns (a busy trail has one per transaction): position i is one checkpoint line of
+    the export or of a witness, its signature checked when it was read."""
+
+    sizes: array[int] = field(default_factory=lambda: array("q"))
+    lines: array[int] = field(default_factory=lambda: array("q"))
+    sources: array[int] = field(default_factory=lambda: array("q"))
+    roots: bytearray = field(default_factory=bytearray)
+    signed: bytearray = field(default_factory=bytearray)  # 1: the signature checks with the keys
+    live: bytearray = field(default_factory=bytearray)  # 0: a witness's, set aside by a restore line
+    restores: bytearray = field(default_factory=bytearray)  # 1: a witness's restore line
+    ats: bytearray = field(default_factory=bytearray)  # _AT_WIDTH bytes each (other texts in `odd_ats`)
+    odd_ats: dict[int, str] = field(default_factory=dict)
+    digests: bytearray = field(default_factory=bytearray)  # 8 bytes of the line's BLAKE2b each, when kept
+    in_trail: int = 0  # the first `in_trail` positions are the export's own
+    trail_sorted: bool = True  # the export's own are in size order (as hezhang writes them)
+
+    def add(self, source: int, line: int, size: int, root: bytes, at: str, signed: bool, restore: bool,
+            digest: bytes = b"") -> None:  # fmt: skip
+        i = len(self.sizes)
+        if source == TRAIL:
+            self.trail_sorted = self.trail_sorted and (not i or self.sizes[i - 1] <= size)
+            self.in_trail += 1
+        self.sizes.append(size)
+        self.lines.append(line)
+        self.sources.append(source)
+        self.roots += root
+        self.signed.append(signed)
+        self.live.append(1)
+        self.restores.append(restore)
+        if len(at) == _AT_WIDTH and at.isascii():
+            self.ats += at.encode()
+        else:
+            self.ats += bytes(_AT_WIDTH)
+            self.odd_ats[i] = at
+        self.digests += digest
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def at(self, i: int) -> str:
+        return self.odd_ats.get(i) or self.ats[_AT_WIDTH * i : _AT_WIDTH * (i + 1)].decode()
+
+    def root(self, i: int) -> bytes:
+        return bytes(self.roots[32 * i : 32 * i + 32])
+
+    def in_export(self, size: int, digest: bytes) -> bool:
+        """Does the export hold this very checkpoint line (the same bytes) at `size`?"""
+        if len(self.digests) < 8 * self.in_trail:
+            return False
+        if self.trail_sorted:
+            j = bisect_left(self.sizes, size, 0, self.in_trail)
+            while j < self.in_trail and self.sizes[j] == size:
+                if self.digests[8 * j : 8 * j + 8] == digest:
+                    return True
+                j += 1
+            return False
+        return any(self.sizes[j] == size and self.digests[8 * j : 8 * j + 8] == digest for j in range(self.in_trail))
+
+
 @dataclass(slots=True)
 class _Export:
     """The events as compact columns (position i = expected sequence i + 1) and the checkpoints."""
@@ -347,7 +462,7 @@ class _Export:
     prevs: bytearray = field(default_factory=bytearray)
     hashes: bytearray = field(default_factory=bytearray)
     garbage: dict[int, tuple[str, str]] = field(default_factory=dict)
-    checkpoints: list[_Checkpoint] = field(default_factory=list)
+    checkpoints: _Checkpoints = field(default_factory=_Checkpoints)
     late: list[Failure] = field(default_factory=list)
     first_break: int | None = None  # position of the first event that is not the next link of the chain
 
@@ -358,7 +473,7 @@ class _Export:
         return bytes(self.prevs[32 * i : 32 * i + 32])
 
     def add_garbage(self, line: int, why_zh: str, why_en: str) -> None:
-        if self.checkpoints:
+        if len(self.checkpoints):
             self.late.append(Failure(None, Kind.GARBAGE, line, why_zh, why_en))
             return
         self.garbage[len(self.seqs)] = (why_zh, why_en)
@@ -407,12 +522,14 @@ def _event_parsed(raw: bytes) -> tuple[int, bytes, bytes, bool] | tuple[str, str
     return seq, prev, claimed, _sha256(prev + canonical).digest() == claimed
 
 
-def _read(lines: Iterable[bytes]) -> _Export:
+def _read(lines: Iterable[bytes], keys: Keys, digests: bool) -> _Export:
+    """The export's events and checkpoints (each checkpoint's signature checked as it is read; with `digests`, a
+    digest of each checkpoint line is kept, to recognise a witness line that repeats it)."""
     out, last = _Export(), GENESIS
     seqs, numbers, oks, prevs, hashes = out.seqs, out.lines, out.oks, out.prevs, out.hashes
     for number, raw_line in enumerate(lines, 1):
         raw = raw_line[:-1] if raw_line[-1:] == b"\n" else raw_line
-        if raw.startswith(EVENT_HEAD) and not out.checkpoints:
+        if raw.startswith(EVENT_HEAD) and not len(out.checkpoints):
             parsed = _event(raw)
             if len(parsed) == 2:
                 out.add_garbage(number, *parsed)
@@ -427,7 +544,14 @@ def _read(lines: Iterable[bytes]) -> _Export:
             prevs += prev
             hashes += claimed
         elif raw.startswith(CHECKPOINT_HEAD):
-            _read_checkpoint(out, number, raw)
+            checkpoint = _checkpoint(raw)
+            if checkpoint is None or checkpoint[0]:
+                out.add_garbage(number, "检查点行无法读取", "the checkpoint line cannot be read")
+                continue
+            _, size, root, at, signature, kid = checkpoint
+            signed = _signed(keys, kid, checkpoint_message(size, root, at), signature)
+            digest = _digest(raw) if digests else b""
+            out.checkpoints.add(TRAIL, number, size, root, at, signed, False, digest)
         elif raw.startswith(EVENT_HEAD):
             why_en = "an event line after the checkpoints"
             out.late.append(Failure(None, Kind.GARBAGE, number, "检查点之后出现事件行", why_en))
@@ -436,25 +560,112 @@ def _read(lines: Iterable[bytes]) -> _Export:
     return out
 
 
-def _read_checkpoint(out: _Export, number: int, raw: bytes) -> None:
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=8).digest()
+
+
+def _checkpoint(raw: bytes) -> tuple[bool, int, bytes, str, bytes, str] | None:
+    """(is a restore line, size, root, at, signature, key id) of a checkpoint or restore line, else None."""
+    match = _CHECKPOINT_LINE.fullmatch(raw)
+    if match is not None:
+        head, at, kid, root, signature, size = match.groups()
+        return head == b"restored", int(size), unhexlify(root), at.decode(), unhexlify(signature), kid.decode()
     try:
         obj = json.loads(raw)
-        cp = obj["checkpoint"]
-        good = obj.keys() == {"checkpoint"} and cp.keys() == CHECKPOINT_KEYS and encode(obj) == raw
+        (head,) = obj.keys()
+        cp = obj[head]
+        good = head in ("checkpoint", "restored") and cp.keys() == CHECKPOINT_KEYS and encode(obj) == raw
         size, root, at, sig, kid = cp["size"], cp["root"], cp["at"], cp["signature"], cp["key_id"]
         good = good and type(size) is int and size >= 0 and all(type(v) is str for v in (root, at, sig, kid))
         # Hex is written in lower case only: "AB" would decode like "ab", but it is not what was written.
         good = good and all(v == v.lower() for v in (root, sig, kid))
-        parsed = _Checkpoint(number, size, bytes.fromhex(root), at, bytes.fromhex(sig), kid) if good else None
-    except (ValueError, KeyError, TypeError, AttributeError):
-        parsed = None
-    if parsed is None or len(parsed.root) != 32:
-        out.add_garbage(number, "检查点行无法读取", "the checkpoint line cannot be read")
-    else:
-        out.checkpoints.append(parsed)
+        parsed = (head == "restored", size, bytes.fromhex(root), at, bytes.fromhex(sig), kid) if good else None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+    return None if parsed is None or len(parsed[2]) != 32 else parsed
 
 
-def _classify(ex: _Export, i: int, keys: Keys) -> Failure:
+def witness_checkpoints(lines: Iterable[bytes]) -> Iterator[tuple[bool, int, str]]:
+    """(is a restore line, size, time) of every readable checkpoint or restore line of a witness, signatures
+    unchecked (what a restore needs to know of the witness it continues)."""
+    for raw_line in lines:
+        parsed = _checkpoint(raw_line.rstrip(b"\n"))
+        if parsed is not None:
+            yield parsed[0], parsed[1], parsed[3]
+
+
+def _read_witness(
+    cps: _Checkpoints, source: int, name: str, lines: Iterable[bytes], keys: Keys, notices: list[Notice]
+) -> tuple[int, int]:
+    """Add a witness's signed checkpoints to `cps` (a line the export holds byte for byte is counted, not added).
+
+    A witness is the file hezhang appends each committed checkpoint to, or anything else holding signed
+    checkpoints: an earlier whole-trail export (its events are skipped), a client's access history (its header's
+    checkpoint). A line that cannot be read is noted, not failed: an interrupted append leaves its last line cut
+    short, and a witness is only ever behind. Returns how many checkpoints the export already holds, and the most
+    events one of them covers."""
+    repeated = repeated_size = 0
+    for number, raw_line in enumerate(lines, 1):
+        ended = raw_line[-1:] == b"\n"
+        raw = raw_line[:-1] if ended else raw_line
+        if not raw.strip() or raw.startswith(EVENT_HEAD):
+            continue
+        parsed: tuple[bool, int, bytes, str, bytes, str] | None = None
+        if raw.startswith(ACCESS_HEAD):
+            header = _header(raw)
+            if header is not None:
+                cp = header[0]
+                parsed = (False, cp.size, cp.root, cp.at, cp.signature, cp.key_id)
+                body = {"at": cp.at, "key_id": cp.key_id, "root": cp.root.hex(), "signature": cp.signature.hex(),
+                        "size": cp.size}  # fmt: skip
+                raw = encode({"checkpoint": body})
+        elif raw.startswith((CHECKPOINT_HEAD, RESTORED_HEAD)):
+            parsed = _checkpoint(raw)
+        if parsed is None:
+            if ended:
+                why = (f"见证文件 {name} 第 {number} 行无法读取，未作对照",
+                       f"line {number} of the witness {name} cannot be read and was not compared")  # fmt: skip
+            else:
+                why = (f"见证文件 {name} 的最后一行（第 {number} 行）不完整：追加时被中断",
+                       f"the last line of the witness {name} (line {number}) is cut short: an append was "
+                       "interrupted")  # fmt: skip
+            notices.append(Notice(*why))
+            continue
+        restore, size, root, at, signature, kid = parsed
+        digest = _digest(raw)
+        if not restore and cps.in_export(size, digest):
+            repeated += 1
+            repeated_size = max(repeated_size, size)
+            continue
+        message = (restore_message if restore else checkpoint_message)(size, root, at)
+        cps.add(source, number, size, root, at, _signed(keys, kid, message, signature), restore)
+    return repeated, repeated_size
+
+
+def _set_aside(cps: _Checkpoints, names: Sequence[str], notices: list[Notice]) -> None:
+    """A signed restore line (time T, N events) sets aside every witness checkpoint signed before T: they are of the
+    store that was lost, and its events after N went with it. Copied elsewhere, a restore line sets aside only what
+    was signed before it was made, so it cannot hide a later truncation."""
+    for r in range(len(cps)):
+        if not (cps.restores[r] and cps.signed[r]):
+            continue
+        when, kept = cps.at(r), cps.sizes[r]
+        gone = [i for i in range(cps.in_trail, len(cps)) if cps.live[i] and i != r and cps.at(i) < when]
+        for i in gone:
+            cps.live[i] = 0
+        lost = max((cps.sizes[i] for i in gone), default=0)
+        where = names[cps.sources[r] - 1]
+        zh = f"见证文件 {where} 第 {cps.lines[r]} 行：{when} 从备份恢复，恢复的审计记录有 {kept} 条"
+        en = f"the witness {where}, line {cps.lines[r]}: a restore at {when} from a backup of {kept} events"
+        if lost > kept:
+            zh += f"；此前见证的检查点至第 {lost} 条，第 {kept + 1}–{lost} 条随旧库丢失"
+            en += f"; the witness's earlier checkpoints reached {lost} events: {kept + 1} to {lost} were lost"
+        zh += f"；{len(gone)} 个更早的检查点不再对照"
+        en += f"; {len(gone)} earlier checkpoints are set aside"
+        notices.append(Notice(zh, en))
+
+
+def _classify(ex: _Export, i: int) -> Failure:
     """Why position `i` (expected sequence i + 1) breaks the chain, given everything before it checks."""
     e, line, n = i + 1, ex.lines[i], len(ex.seqs)
     if i in ex.garbage:
@@ -496,58 +707,120 @@ def _classify(ex: _Export, i: int, keys: Keys) -> Failure:
     if ex.hash(s - 1) == h:
         return Failure(e, Kind.DUPLICATED, line, f"第 {s} 条的副本", f"a copy of sequence {s}")
     # Two events claim s = e - 1. The genuine one is the one its successor, or else a signed checkpoint, vouches for.
-    if s == e - 1 and (ex.prev(nxt) == h if nxt is not None else _signed_without(ex, i - 1, keys)):
+    if s == e - 1 and (ex.prev(nxt) == h if nxt is not None else _signed_without(ex, i - 1)):
         return Failure(
             e - 1, Kind.INSERTED, ex.lines[i - 1], "此处的事件不在链上", "the event here is not in the chain"
         )
     return Failure(e, Kind.INSERTED, line, f"又一条事件自称第 {s} 条", f"a second event claims sequence {s}")
 
 
-def _signed_without(ex: _Export, skip: int, keys: Keys) -> bool:
+def _signed_without(ex: _Export, skip: int) -> bool:
     """Does the first signed checkpoint covering position `skip` match the events without the one there?"""
-    n = len(ex.seqs)
-    for cp in sorted(ex.checkpoints, key=lambda c: c.size):
-        if skip < cp.size < n and _signed(keys, cp.key_id, checkpoint_message(cp.size, cp.root, cp.at), cp.signature):
-            return merkle_root(ex.hash(j) for j in range(cp.size + 1) if j != skip) == cp.root
-    return False
+    n, cps = len(ex.seqs), ex.checkpoints
+    covering = [i for i in range(len(cps)) if skip < cps.sizes[i] < n and cps.signed[i] and cps.live[i]]
+    if not covering:
+        return False
+    first = min(covering, key=cps.sizes.__getitem__)
+    size = cps.sizes[first]
+    return merkle_root(ex.hash(j) for j in range(size + 1) if j != skip) == cps.root(first)
 
 
-def _check_checkpoints(ex: _Export, keys: Keys, limit: int) -> tuple[list[Failure], int]:
-    """Signature, truncation and root of each checkpoint; roots only over the chain-verified prefix (< limit)."""
-    failures, n = [], len(ex.seqs)
-    signed = []
-    for cp in sorted((c for c in ex.checkpoints), key=lambda c: c.size):
-        if not _signed(keys, cp.key_id, checkpoint_message(cp.size, cp.root, cp.at), cp.signature):
-            failures.append(Failure(cp.size, Kind.BAD_SIGNATURE, cp.line, "检查点签名无效或不是此密钥所签",
-                                    "the checkpoint's signature does not check with these keys"))  # fmt: skip
-        elif cp.size > n:
-            failures.append(Failure(n + 1, Kind.TRUNCATED, cp.line, f"检查点签过 {cp.size} 条，导出只有 {n} 条",
-                                    f"a checkpoint signed {cp.size} events, the export holds {n}"))  # fmt: skip
+def _check_checkpoints(
+    ex: _Export, limit: int, names: Sequence[str], trail: tuple[str, str]
+) -> tuple[list[Failure], int]:
+    """Signature, truncation and root of each checkpoint, the export's and the witnesses'; roots only over the
+    chain-verified prefix (< limit). Returns the failures and how many events a signed checkpoint covers."""
+    failures, n, cps = [], len(ex.seqs), ex.checkpoints
+    order = sorted(range(len(cps)), key=cps.sizes.__getitem__)
+
+    def source(i: int) -> str | None:
+        return None if cps.sources[i] == TRAIL else names[cps.sources[i] - 1]
+
+    beyond = -1  # the signed checkpoint covering the most events beyond the trail
+    for i in order:
+        if not cps.live[i]:
+            continue
+        if not cps.signed[i]:
+            why = ("检查点签名无效或不是这些密钥所签", "the checkpoint's signature does not check with these keys")
+            failures.append(Failure(cps.sizes[i], Kind.BAD_SIGNATURE, cps.lines[i], *why, source(i)))
+        elif cps.sizes[i] > n:
+            beyond = i
+    if beyond >= 0:
+        size, at, noun = cps.sizes[beyond], cps.at(beyond), trail
+        if cps.sources[beyond] == TRAIL:
+            why = (
+                f"检查点签过 {size} 条，{noun[0]}只有 {n} 条",
+                f"a checkpoint signed {size} events, {noun[1]} holds {n}",
+            )
         else:
-            signed.append(cp)
-    frontier, covered = Frontier(), 0
-    for cp in signed:
-        if cp.size >= limit:
+            why = (f"见证文件记录了 {size} 条事件的签名检查点（时间 {at}），{noun[0]}只有 {n} 条",
+                   f"the witness holds a checkpoint of {size} events signed at {at}; {noun[1]} holds {n}")  # fmt: skip
+        failures.append(Failure(n + 1, Kind.TRUNCATED, cps.lines[beyond], *why, source(beyond)))
+    frontier, root, covered, holding = Frontier(), EMPTY_ROOT, 0, -1
+    below, below_at = 0, -1  # the checkpoint that holds covering the most events before the size at hand
+    for i in order:
+        size = cps.sizes[i]
+        if not (cps.live[i] and cps.signed[i]) or size > n:
+            continue
+        if size >= limit:
             break
-        frontier.extend(bytes(ex.hashes[32 * frontier.size : 32 * cp.size]))
-        if frontier.root() != cp.root:
-            failures.append(Failure(covered + 1, Kind.CHANGED, cp.line,
-                                    f"第 {covered + 1}–{cp.size} 条中有事件与签名检查点不符（哈希被整体重算）",
-                                    f"an event among {covered + 1} to {cp.size} differs from the signed checkpoint "
-                                    "(hashes recomputed)"))  # fmt: skip
+        if size != frontier.size:
+            below, below_at = covered, holding
+            frontier.extend(bytes(ex.hashes[32 * frontier.size : 32 * size]))
+            root = frontier.root()
+        if cps.root(i) != root:
+            failures.append(_rewritten(cps, i, below + 1, below_at, source(i)))
             break
-        covered = cp.size
+        covered, holding = size, i
     return failures, covered
 
 
-def _verify_log(lines: Iterable[bytes], keys: Keys) -> Report:
-    ex = _read(lines)
-    failures = [] if ex.first_break is None else [_classify(ex, ex.first_break, keys)]
+def _rewritten(cps: _Checkpoints, i: int, first: int, holding: int, source: str | None) -> Failure:
+    """Events `first` to the size of checkpoint `i` no longer give its root (their hashes were recomputed): the first
+    that can differ is the one after the last checkpoint that still holds (`holding`, -1: none)."""
+    size, at, one = cps.sizes[i], cps.at(i), first == cps.sizes[i]
+    zh = f"第 {first} 条" if one else f"第 {first}–{size} 条"
+    en = f"event {first}" if one else f"events {first}–{size}"
+    if holding >= 0:
+        since = cps.at(holding)
+        zh += f"在 {since} 签署的检查点（{first - 1} 条）之后被改动，"
+        en += f" changed after the checkpoint of {first - 1} events signed at {since}: {'it' if one else 'they'}"
+    zh += f"与 {at} 签署的 {size} 条检查点不符"
+    en += f" {'differs' if one else 'differ'} from the checkpoint of {size} events signed at {at}"
+    if one:
+        zh, en = zh + "（其后的哈希被重算）", en + " (hashes recomputed from it on)"
+    else:
+        zh += f"（哈希被重算）；第一条可能被改的是第 {first} 条"
+        en += f" (hashes recomputed); the first that can differ is {first}"
+    return Failure(first, Kind.CHANGED, cps.lines[i], zh, en, source)
+
+
+def _verify_log(
+    lines: Iterable[bytes], keys: Keys, witnesses: Sequence[tuple[str, Iterable[bytes]]], trail: tuple[str, str]
+) -> Report:
+    ex = _read(lines, keys, digests=bool(witnesses))
+    cps, names = ex.checkpoints, [name for name, _ in witnesses]
+    notices: list[Notice] = []
+    repeated = repeated_size = 0
+    for k, (name, witness) in enumerate(witnesses, 1):
+        count, size = _read_witness(cps, k, name, witness, keys, notices)
+        repeated, repeated_size = repeated + count, max(repeated_size, size)
+    _set_aside(cps, names, notices)
+    failures = [] if ex.first_break is None else [_classify(ex, ex.first_break)]
     limit = (failures[0].sequence or 1) if failures else len(ex.seqs) + 1
-    found, covered = _check_checkpoints(ex, keys, limit)
+    found, covered = _check_checkpoints(ex, limit, names, trail)
     failures += found + ex.late
     first = min(failures, key=lambda f: (f.sequence is None, f.sequence or 0), default=None)
-    return Report(len(ex.seqs), len(ex.checkpoints), covered, first)
+    seen = [i for i in range(cps.in_trail, len(cps)) if cps.live[i] and cps.signed[i]]
+    witnessed, size = repeated + len(seen), max([repeated_size, *(cps.sizes[i] for i in seen)])
+    n = len(ex.seqs)
+    if witnesses and first is None and size < n:
+        zh, en = (f"第 {n} 条", f"event {n} is") if size + 1 == n else (f"第 {size + 1}–{n} 条", f"events {size + 1} "
+                                                                        f"to {n} are")  # fmt: skip
+        notices.append(Notice(f"见证的检查点至第 {size} 条；{zh}只由{trail[0]}中的检查点与哈希链保护",
+                              f"the witnesses' checkpoints reach event {size}; {en} protected only by {trail[1]}'s "
+                              "checkpoints and the chain"))  # fmt: skip
+    return Report(n, cps.in_trail, covered, first, "log", witnessed, size, tuple(notices))
 
 
 # -- a client's access history: some events, each with an inclusion proof in one signed checkpoint ----------
@@ -683,19 +956,34 @@ def _formats(lines: Iterable[bytes]) -> tuple[bool, Iterator[bytes]]:
     return False, iter(seen)
 
 
-def verify_lines(lines: Iterable[bytes], public_key: PublicKeys) -> Report:
+Witnesses = Sequence[tuple[str, Iterable[bytes]]]  # (a name for messages, its lines)
+EXPORT = ("导出", "the export")
+
+
+def verify_lines(
+    lines: Iterable[bytes], public_key: PublicKeys, witnesses: Witnesses = (), trail: tuple[str, str] = EXPORT
+) -> Report:
     """Check an export given as its lines (a file opened in binary mode will do), whichever of the two formats.
 
-    `public_key`: the key, or every key, that may have signed its checkpoints (the keyring rotates).
+    `public_key`: the key, or every key, that may have signed its checkpoints (the keyring rotates). `witnesses`:
+    files of signed checkpoints kept apart from the trail (the witness file, earlier exports, clients' access
+    histories), each compared with a whole-trail export. `trail` names the trail in messages (Chinese, English).
     """
     keys = {key_id(k): k for k in ([public_key] if isinstance(public_key, Ed25519PublicKey) else public_key)}
     access, rest = _formats(lines)
-    return _verify_access(rest, keys) if access else _verify_log(rest, keys)
+    if access and witnesses:
+        raise ValueError("见证文件只能与整条审计记录的导出对照 / a witness is compared with a whole-trail export, "
+                         "not with an access history")  # fmt: skip
+    return _verify_access(rest, keys) if access else _verify_log(rest, keys, witnesses, trail)
 
 
-def verify_export(data: bytes | str, public_key: PublicKeys) -> Report:
-    """Check a whole export held in memory."""
-    return verify_lines(io.BytesIO(data.encode() if isinstance(data, str) else data), public_key)
+def verify_export(data: bytes | str, public_key: PublicKeys, witnesses: Sequence[tuple[str, bytes]] = ()) -> Report:
+    """Check a whole export held in memory (and witnesses held in memory too)."""
+
+    def lines(text: bytes | str) -> io.BytesIO:
+        return io.BytesIO(text.encode() if isinstance(text, str) else text)
+
+    return verify_lines(lines(data), public_key, [(name, lines(text)) for name, text in witnesses])
 
 
 def load_public_keys(pem: bytes) -> list[Ed25519PublicKey]:
@@ -718,14 +1006,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("export", type=Path, help="导出文件 / the export (JSON lines)")
     parser.add_argument("--key", type=Path, required=True, action="append",
                         help="检查点公钥 PEM，可多个 / checkpoint public keys (PEM), one or more")  # fmt: skip
+    parser.add_argument("--witness", type=Path, action="append", default=[],
+                        help="见证文件（签名检查点），可多个 / witness files of signed checkpoints: the firm's witness "
+                             "file, earlier exports, clients' access histories")  # fmt: skip
     args = parser.parse_args(argv)
     try:
         keys = [key for path in args.key for key in load_public_keys(path.read_bytes())]
-        with args.export.open("rb") as handle:
-            report = verify_lines(handle, keys)
+        with ExitStack() as stack:
+            handle = stack.enter_context(args.export.open("rb"))
+            witnesses = [(path.name, stack.enter_context(path.open("rb"))) for path in args.witness]
+            report = verify_lines(handle, keys, witnesses)
     except (OSError, ValueError) as error:
         print(f"无法读取输入 / cannot read the input: {error}", file=sys.stderr)
         return 2
+    for notice in report.notices:
+        print(f"注意：{notice.zh}")
+        print(f"Note: {notice.en}")
     if report.failure is not None:
         print(f"核对失败：{report.failure.message_zh()}")
         print(f"Verification failed: {report.failure.message_en()}")
@@ -737,6 +1033,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"审计记录完好：{report.events} 条事件，{report.checkpoints} 个检查点，签名覆盖至第 {report.covered} 条。")
     print(f"Audit trail intact: {report.events} events, {report.checkpoints} checkpoints, "
           f"signed up to sequence {report.covered}.")  # fmt: skip
+    if args.witness:
+        print(f"见证：{report.witnessed} 个签名检查点与之相符，至第 {report.witness_size} 条。")
+        print(f"Witnesses: {report.witnessed} signed checkpoints agree with it, up to sequence {report.witness_size}.")
     return 0
 
 

@@ -11,7 +11,7 @@ from uuid import UUID
 import typer
 
 from hezhang.cli import params
-from hezhang.cli.console import console, green, red
+from hezhang.cli.console import console, green, red, yellow
 from hezhang.cli.errors import EXIT_PROBLEMS, guarded
 from hezhang.cli.session import current_context
 
@@ -31,12 +31,27 @@ def register(app: typer.Typer) -> None:
 
 
 @guarded
-def verify() -> None:
-    """校验整条审计链：每条记录的哈希与链接、每个检查点的默克尔根与签名 / Verify the whole trail."""
+def verify(
+    witness: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--witness",
+            exists=True,
+            dir_okay=False,
+            help="另加见证文件（客户导出的访问记录、早先的导出），可多个 / more witnesses: "
+            "clients' access histories, earlier exports",
+        ),
+    ] = None,
+) -> None:
+    """校验整条审计链：每条记录的哈希与链接、每个检查点的默克尔根与签名，并与见证文件对照 / Verify the whole trail,
+    against the witness file."""
     from hezhang.services.audit_trail import verify_trail
     from hezhang.services.store_access import open_store
 
-    report = verify_trail(open_store(), current_context())
+    store = open_store()
+    report = verify_trail(store, current_context(), witness or [])
+    for notice in report.notices:
+        console.print(yellow("! ", f"{notice.zh} / {notice.en}"))
     if report.failure is not None:
         console.print(red("✗ ", f"{report.failure.message_zh()} / {report.failure.message_en()}"))
         raise typer.Exit(EXIT_PROBLEMS)
@@ -44,7 +59,9 @@ def verify() -> None:
         green(
             "✓ ",
             f"审计链完好 / the trail is intact: {report.events:,} 条 / events, "
-            f"{report.checkpoints} 个检查点 / checkpoints, {report.covered:,} 条已签名覆盖 / covered by a signature",
+            f"{report.checkpoints:,} 个检查点 / checkpoints, {report.covered:,} 条已签名覆盖 / covered by a signature; "
+            f"见证 / witnessed: {report.witnessed:,} 个检查点至第 {report.witness_size:,} 条 / checkpoints up to "
+            f"{report.witness_size:,} ({store.settings.audit_witness})",
         )
     )
 

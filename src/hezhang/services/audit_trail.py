@@ -6,18 +6,21 @@ reading the trail is itself recorded. The work is done by the `*_in` functions o
 Retention: audit events are kept at least `HEZHANG_AUDIT_KEEP_DAYS` days (default 1096, three years: PIPL Art.
 55-56 processing records; the setting refuses less than 183 days, the six months of 网络安全法 Art. 21). Nothing
 in hezhang deletes an audit event, a checkpoint or a signing key: the application role may only read and append,
-and a database trigger refuses UPDATE, DELETE and TRUNCATE of the trail from anyone (migration 0004). So events
-are in fact kept for good; removing old ones would be a deliberate act of the database's owner, outside hezhang,
-and the next verification would show where the trail no longer starts at sequence 1.
+and a database trigger refuses UPDATE, DELETE and TRUNCATE of the trail from anyone who has not switched it off
+(migration 0004). So events are in fact kept for good; removing old ones would be a deliberate act of the
+database's owner, outside hezhang, and the next verification would show where the trail no longer starts at
+sequence 1, and the witness file (`hezhang.audit.witness`) where it no longer ends where it did.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 from uuid import UUID
@@ -25,12 +28,12 @@ from uuid import UUID
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from hezhang.audit import export_lines
 from hezhang.audit.access import access_history_lines
-from hezhang.audit.checkpoint import Checkpoint, key_id
+from hezhang.audit.checkpoint import Checkpoint, key_id, sign_restore
+from hezhang.audit.event import format_time
 from hezhang.audit.merkle import inclusion_proofs
 from hezhang.audit.signer import KeyringSigner
-from hezhang.audit.verify import Report, verify_lines
+from hezhang.audit.verify import Frontier, Notice, Report, verify_lines, witness_checkpoints
 from hezhang.security.errors import UnknownKeyVersion
 from hezhang.security.policy import Action
 from hezhang.services.context import Context
@@ -47,6 +50,7 @@ __all__ = [
     "export_trail",
     "export_trail_in",
     "make_checkpoint",
+    "mark_restore",
     "public_key_pem",
     "public_keys_in",
     "verify_trail",
@@ -69,16 +73,31 @@ class AccessHistory:
     key_pem: bytes
 
 
+#: How messages name the trail checked here.
+DATABASE = ("数据库", "the database")
+
+
 # -- the services ---------------------------------------------------------------------------------------------
 
 
-def verify_trail(store: Store, ctx: Context) -> Report:
-    """Check the whole trail in the store: every hash and link, every checkpoint's root and signature."""
+def verify_trail(store: Store, ctx: Context, witnesses: Sequence[Path] = ()) -> Report:
+    """Check the whole trail in the store: every hash and link, every checkpoint's root and signature, against the
+    witness file and any other `witnesses` (earlier exports, clients' access histories)."""
+    for path in witnesses:
+        if not path.is_file():
+            raise UserError(f"找不到见证文件 {path} / no witness file at {path}")
     with door(store, ctx, Action.AUDIT_VERIFY, resource="audit_events") as passage:
-        report = verify_trail_in(passage.uow, store.audit_signer)
+        witness = store.settings.audit_witness
+        report = verify_trail_in(passage.uow, store.audit_signer, [witness, *witnesses])
+        if not witness.exists() and report.events:
+            missing = Notice(f"没有见证文件 {witness}：从末尾删去的事件连同其检查点无法发现",
+                             f"there is no witness file at {witness}: events removed from the end together with "
+                             "their checkpoints cannot be seen")  # fmt: skip
+            report = dataclasses.replace(report, notices=(missing, *report.notices))
         failure = report.failure
         outcome = "intact" if failure is None else f"first bad sequence {failure.sequence} ({failure.kind.value})"
-        passage.touched("audit_events", "S0", "S1", detail=f"verified {report.events} events: {outcome}")
+        passage.touched("audit_events", "S0", "S1", detail=f"verified {report.events} events, "
+                        f"{report.witnessed} witnessed checkpoints: {outcome}")  # fmt: skip
     return report
 
 
@@ -115,6 +134,40 @@ def public_key_pem(store: Store, ctx: Context) -> bytes:
     return b"".join(_pem(key) for key in keys)
 
 
+def mark_restore(store: Store) -> str:
+    """After a restore into the configured, empty store: append a signed restore line to the witness, so that its
+    checkpoints of the store that was lost (signed before now) are set aside rather than shown as a truncation
+    forever. Returns what the witness says was lost (for the restore's event), or "" when nothing was.
+
+    The line signs the restored trail's size and Merkle root at a time later than every line already there: copied
+    elsewhere later, it still sets aside only what came before this restore."""
+    with UnitOfWork(store.engine, []) as uow:
+        frontier = Frontier()
+        chunk = bytearray()
+        for leaf in uow.audit.hashes():
+            chunk += leaf
+            if len(chunk) >= 32 * 10_000:
+                frontier.extend(bytes(chunk))
+                chunk.clear()
+        frontier.extend(bytes(chunk))
+    witness = store.audit_witness
+    seen = list(witness_checkpoints(witness.lines()))
+    latest = max((at for _, _, at in seen), default="")
+    since = max((at for restore, _, at in seen if restore), default="")
+    reached = [(size, at) for restore, size, at in seen if not restore and at > since]
+    at = datetime.now(UTC)
+    if latest and format_time(at) <= latest:  # this machine's clock is behind the last line's
+        at = datetime.fromisoformat(latest) + timedelta(microseconds=1)
+    witness.append_restored(
+        sign_restore(frontier.size, frontier.root(), at, store.audit_signer.signing_key().private_key)
+    )
+    lost_size, lost_at = max(reached, default=(0, ""))
+    if lost_size <= frontier.size:
+        return ""
+    return (f"the witness's last checkpoint ({lost_at}) covered {lost_size} events, the backup {frontier.size}: "
+            f"events {frontier.size + 1} to {lost_size} were lost with the old store")  # fmt: skip
+
+
 # -- the work, on an open unit of work ------------------------------------------------------------------------
 
 
@@ -133,20 +186,32 @@ def public_keys_in(uow: UnitOfWork, signer: KeyringSigner) -> list[Ed25519Public
     return list(keys.values())
 
 
-def verify_trail_in(uow: UnitOfWork, signer: KeyringSigner) -> Report:
-    """Stream the table, as stored, through the standalone verifier."""
-    return verify_lines(_trail_lines(uow), public_keys_in(uow, signer))
+def verify_trail_in(uow: UnitOfWork, signer: KeyringSigner, witnesses: Sequence[Path] = ()) -> Report:
+    """Stream the table, as stored, through the standalone verifier, with the witnesses (files that do not exist
+    are left out) beside it.
+
+    Others may append meanwhile, and on PostgreSQL each statement reads the latest commits: so the witnesses are
+    taken up to their length now (each of their lines is a checkpoint that had committed), then the largest
+    checkpoint's size, then every event, then the checkpoints up to that size. A checkpoint committed later would
+    cover events this reading may lack, and show a truncation that is none."""
+    with ExitStack() as stack:
+        named = [(path.name, _as_of_now(stack, path)) for path in witnesses if path.exists()]
+        signed = uow.audit.signed_size()
+        lines = itertools.chain(uow.audit.event_lines(), uow.audit.checkpoint_lines(until=signed))
+        return verify_lines(lines, public_keys_in(uow, signer), named, DATABASE)
 
 
 def export_trail_in(uow: UnitOfWork, out: Path) -> TrailExport:
-    events = 0
-    checkpoints = uow.audit.checkpoints()
+    events = checkpoints = 0
+    signed = uow.audit.signed_size()
     with _private_file(out) as handle:
         for line in uow.audit.event_lines():
             handle.write(line)
             events += 1
-        handle.writelines(export_lines((), checkpoints))
-    return TrailExport(events, len(checkpoints))
+        for line in uow.audit.checkpoint_lines(until=signed):
+            handle.write(line)
+            checkpoints += 1
+    return TrailExport(events, checkpoints)
 
 
 def export_access_history_in(
@@ -174,9 +239,21 @@ def export_access_history_in(
     return AccessHistory(len(events), checkpoint.size, pem)
 
 
-def _trail_lines(uow: UnitOfWork) -> Iterator[bytes]:
-    yield from uow.audit.event_lines()
-    yield from export_lines((), uow.audit.checkpoints())
+def _as_of_now(stack: ExitStack, path: Path) -> Iterator[bytes]:
+    """The file's lines up to its length now (appends after this are not read)."""
+    handle = stack.enter_context(path.open("rb"))
+    left = os.fstat(handle.fileno()).st_size
+
+    def lines() -> Iterator[bytes]:
+        nonlocal left
+        for line in handle:
+            if len(line) >= left:
+                yield line[:left]
+                return
+            left -= len(line)
+            yield line
+
+    return lines()
 
 
 def _pem(key: Ed25519PublicKey) -> bytes:

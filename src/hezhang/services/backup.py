@@ -19,6 +19,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from hezhang.security.policy import Action
+from hezhang.services.audit_trail import mark_restore
 from hezhang.services.backup_archive import BackupError, BackupProblem, Fault, open_file, seal_file
 from hezhang.services.backup_database import (
     database_kind,
@@ -260,7 +261,8 @@ def restore_backup(
 
     Into another database, a signed-in security officer restores (`ctx`, authorized and recorded in this store).
     Into the configured store, which is empty, nobody can sign in: the holder of the keyring restores (disaster
-    recovery) and the restore is recorded as the first event after the restored trail, naming `operator`.
+    recovery) and the restore is recorded as the first event after the restored trail, naming `operator`; a signed
+    restore line in the audit witness sets aside its checkpoints of the store that was lost (`mark_restore`).
     Refuses (raises `BackupError`) a damaged archive, another kind of database, or a target holding data."""
     if ctx is not None:
         with door(store, ctx, Action.BACKUP_RESTORE, resource=f"backup:{archive.name}") as passage:
@@ -272,9 +274,11 @@ def restore_backup(
                         "security officer")  # fmt: skip
     who = operator.strip() or "keyring holder"
     restored = _restore(store, archive, None, who)
+    lost = mark_restore(store)  # the witness: its checkpoints of the lost store are set aside
     record_event(
         store, actor=f"{who} (restore)", source="local", action=Action.BACKUP_RESTORE.value,
-        outcome="allowed" if restored.ok else "error", reason=f"restored {archive.name} into the empty store",
+        outcome="allowed" if restored.ok else "error",
+        reason=f"restored {archive.name} into the empty store" + (f"; {lost}" if lost else ""),
         request_id=uuid4().hex, resource=f"backup:{archive.name}", data_classes=("S0", "S1", "S2"),
     )  # fmt: skip
     return restored

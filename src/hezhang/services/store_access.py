@@ -1,4 +1,4 @@
-"""Opening the firm's store from the settings: engine, keyring, and a unit of work with its sealer."""
+"""Opening the firm's store from the settings: engine, keyring, audit witness, and a unit of work with its sealer."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import Engine
 
 from hezhang.audit.signer import KeyringSigner
+from hezhang.audit.witness import WitnessFile
 from hezhang.config import Settings, SettingsError, load_settings
 from hezhang.security.errors import KeyringError
 from hezhang.security.keyring import Keyring
@@ -63,16 +64,22 @@ class Store:
         """Signs audit checkpoints with the key derived from the keyring's current version."""
         return KeyringSigner(self.keyring)
 
+    @cached_property
+    def audit_witness(self) -> WitnessFile:
+        """The witness file each committed audit checkpoint is appended to (beside the keyring by default)."""
+        return WitnessFile(self.settings.audit_witness)
+
     @contextmanager
     def work(self, allowed_client_ids: Iterable[UUID]) -> Iterator[tuple[UnitOfWork, EnvelopeSealer]]:
-        """One transaction over the allowed clients, with the sealer for their S2 values. An embedded store kept busy
-        by another writer past its timeout says so (a `UserError`), instead of "database is locked"."""
+        """One transaction over the allowed clients, with the sealer for their S2 values; the audit events it
+        appends are signed before it commits, and the checkpoint goes to the witness after. An embedded store kept
+        busy by another writer past its timeout says so (a `UserError`), instead of "database is locked"."""
         try:
             with UnitOfWork(
                 self.engine,
                 allowed_client_ids,
                 audit_signer=self.audit_signer,
-                audit_every=self.settings.audit_checkpoint_every,
+                audit_witness=self.audit_witness,
             ) as uow:
                 yield uow, EnvelopeSealer(self.keyring, uow.keys, self.settings.cipher)
         except Exception as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -46,10 +46,8 @@ from hezhang.services.context import Context, utc_now
 from hezhang.services.door import AccessDeniedError
 from hezhang.services.errors import UserError
 from hezhang.services.store_access import Store
+from hezhang.store.repositories.audit import AuditRepository
 from hezhang.store.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    pass
 
 PASSWORD = "Lantern-Harbor-71!"
 Expected = tuple[str, str, Any]  # action, outcome, client (ANY: not known before the step)
@@ -82,7 +80,8 @@ class Trail:
                 work()
         added = _events(self.store, before)
         got = [(e.action, e.outcome, None if e.client is None else UUID(e.client)) for e in added]
-        assert [(a, o, g[2] if c is ANY else c) for (a, o, c), g in zip(expected, got, strict=False)] == got
+        assert len(got) == len(expected), f"expected the events {expected}, the step wrote {got}"
+        assert [(a, o, g[2] if c is ANY else c) for (a, o, c), g in zip(expected, got, strict=True)] == got
         self.last = added
         return result
 
@@ -249,6 +248,36 @@ def test_each_service_writes_exactly_its_events(store: Store, month: dict[str, A
         lambda: audit_trail.export_access_history(store, owner, client, history),
     )
     trail.step([("alert.handle", "allowed", None)], lambda: alerts.open_alerts(store, officer))
+
+
+def test_a_service_that_stops_writing_its_event_fails_the_comparison(
+    store: Store, month: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison is strict: a step that should write one event and writes none fails (so does a second one)."""
+    admin = staff(store, Role.FIRM_ADMIN)
+    client = clients.create_client(store, admin, "戊公司")
+    supervisor = staff(store, Role.SUPERVISOR, department="四部")
+    staff(store, Role.ACCOUNTANT, clients=[client], department="四部")
+    trail = Trail(store)
+    record = AuditRepository.record
+    dropped: list[str] = []
+
+    def forgetful(self: AuditRepository, **event: Any) -> int:
+        if event["action"] == "client.read" and not dropped:  # the allowed read goes unrecorded, once
+            dropped.append(event["action"])
+            return 0
+        return record(self, **event)
+
+    monkeypatch.setattr(AuditRepository, "record", forgetful)
+    with pytest.raises(AssertionError):
+        trail.step([("client.read", "allowed", client)], lambda: clients.view_client(store, supervisor, client))
+    assert dropped == ["client.read"]
+    with pytest.raises(AssertionError):  # one event expected, two written
+        trail.step([("client.read", "allowed", client)], lambda: clients.list_clients(store, supervisor))
+    trail.step(  # and the right expectation passes
+        [("client.list", "allowed", None), ("client.read", "allowed", client)],
+        lambda: clients.list_clients(store, supervisor),
+    )
 
 
 def test_work_that_fails_after_it_was_allowed_leaves_an_error_event_and_nothing_else(store: Store) -> None:

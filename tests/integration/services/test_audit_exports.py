@@ -30,7 +30,7 @@ def now() -> datetime:
 
 
 def append(engine: Engine, signer: KeyringSigner, clients: list[UUID | None]) -> None:
-    with UnitOfWork(engine, [], audit_signer=signer, audit_every=4) as uow:
+    with UnitOfWork(engine, [], audit_signer=signer) as uow:
         for i, client in enumerate(clients):
             uow.audit.record(at=None, actor="李四 <u2>", source="10.1.2.3", action="reconciliation.read",
                              client=None if client is None else str(client), resource=f"reconciliations:{i}",

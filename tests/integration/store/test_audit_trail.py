@@ -1,5 +1,6 @@
 """The audit trail in the store, on SQLite and PostgreSQL: appends chain and verify, tampering is named, the database
-refuses changes, concurrent appenders never fork the chain, checkpoints come every N and survive a key rotation.
+refuses changes, concurrent appenders never fork the chain, every transaction that appends signs a checkpoint (and
+hands it to the witness once committed), checkpoints survive a key rotation.
 
 The tests of this module share one database (the module's store) and one keyring: each looks at what it added,
 and a test that tampers with a row puts it back before it ends.
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import stat
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
@@ -26,6 +28,7 @@ from hezhang.audit.event import AuditEvent
 from hezhang.audit.merkle import root
 from hezhang.audit.signer import KeyringSigner, SigningKey
 from hezhang.audit.verify import Frontier, Kind, Report
+from hezhang.audit.witness import Witness, WitnessFile, checkpoint_line
 from hezhang.security.keyring import Keyring
 from hezhang.services.audit_trail import public_keys_in, verify_trail_in
 from hezhang.store.engine import make_engine
@@ -33,6 +36,7 @@ from hezhang.store.rls import APP_ROLE
 from hezhang.store.tables import audit_checkpoints, audit_events
 from hezhang.store.uow import UnitOfWork
 from integration.conftest import StoreDb
+from integration.tamper import unguarded
 
 TABLES = ("audit_events", "audit_checkpoints", "audit_signing_keys")
 FIELDS = ("at", "actor", "source", "action", "client", "resource", "data_classes", "outcome", "reason", "request_id")
@@ -78,9 +82,9 @@ def record(uow: UnitOfWork, n: int, client: UUID | None = None, tag: str = "e") 
 
 
 def append(
-    engine: Engine, signer: KeyringSigner | None, n: int, every: int = 1000, client: UUID | None = None
+    engine: Engine, signer: KeyringSigner | None, n: int, client: UUID | None = None, witness: Witness | None = None
 ) -> list[AuditEvent]:
-    with UnitOfWork(engine, [], audit_signer=signer, audit_every=every) as uow:
+    with UnitOfWork(engine, [], audit_signer=signer, audit_witness=witness) as uow:
         return record(uow, n, client)
 
 
@@ -89,9 +93,9 @@ def checkpoint(engine: Engine, signer: KeyringSigner) -> None:
         uow.audit.checkpoint()
 
 
-def verify(engine: Engine, signer: KeyringSigner) -> Report:
+def verify(engine: Engine, signer: KeyringSigner, *witnesses: Path) -> Report:
     with UnitOfWork(engine, [], audit_signer=signer) as uow:
-        return verify_trail_in(uow, signer)
+        return verify_trail_in(uow, signer, witnesses)
 
 
 def first_bad(engine: Engine, signer: KeyringSigner) -> tuple[int | None, Kind]:
@@ -103,31 +107,6 @@ def first_bad(engine: Engine, signer: KeyringSigner) -> tuple[int | None, Kind]:
 def size(engine: Engine) -> int:
     with UnitOfWork(engine, []) as uow:
         return uow.audit.size()
-
-
-@contextmanager
-def unguarded(admin: Engine, table: str = "audit_events") -> Iterator[None]:
-    """Lift the append-only triggers as the administrator (an intruder with the owner's rights); restore them."""
-    with admin.begin() as c:
-        if admin.dialect.name == "postgresql":
-            c.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only"))
-            saved: list[str] = []
-        else:
-            saved = list(
-                c.execute(
-                    text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"), {"t": table}
-                ).scalars()
-            )
-            for name in (f"{table}_no_update", f"{table}_no_delete"):
-                c.execute(text(f"DROP TRIGGER {name}"))
-    try:
-        yield
-    finally:
-        with admin.begin() as c:
-            if admin.dialect.name == "postgresql":
-                c.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only"))
-            for sql in saved:
-                c.execute(text(sql))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -311,7 +290,7 @@ def _appenders(make_engine_: Callable[[], Engine], signer: KeyringSigner, thread
         try:
             start.wait()
             for r in range(rounds):
-                made = append(engine, signer, 1 + (n + r) % 3, every=7)
+                made = append(engine, signer, 1 + (n + r) % 3)
                 with lock:
                     got.extend(e.sequence for e in made)
         except BaseException as error:
@@ -348,25 +327,68 @@ def test_concurrent_appenders_on_sqlite_with_deferred_transactions(
     assert verify(engine, signer).ok
 
 
-def test_a_checkpoint_is_signed_every_n_events_from_the_stored_frontier(engine: Engine, signer: KeyringSigner) -> None:
+def test_each_transaction_that_appends_signs_a_checkpoint_from_the_stored_frontier(
+    engine: Engine, signer: KeyringSigner
+) -> None:
     checkpoint(engine, signer)
     base = size(engine)
-    append(engine, signer, 3, every=5)
-    append(engine, signer, 9, every=5)  # crosses base + 5 and base + 10 in one transaction
-    append(engine, signer, 11, every=5)
+    append(engine, signer, 3)
+    append(engine, signer, 9)
+    append(engine, None, 2)  # no signer: appended unsigned, and the next transaction with one signs them too
+    with UnitOfWork(engine, [], audit_signer=signer):
+        pass  # appends nothing, signs nothing
+    append(engine, signer, 11)
     with UnitOfWork(engine, []) as uow:
         leaves = list(uow.audit.hashes())
         rows = uow.connection.execute(audit_checkpoints.select().where(audit_checkpoints.c.size >= base)).mappings()
         stored = {row["size"]: row for row in rows}
-    assert sorted(stored) == [base, base + 5, base + 10, base + 15, base + 20]
+    assert sorted(stored) == [base, base + 3, base + 12, base + 25]
     for n, row in stored.items():
         assert bytes(row["root"]) == root(leaves[:n])
         assert Frontier.restore(n, bytes(row["frontier"])).root() == root(leaves[:n])
     assert verify(engine, signer).ok
 
 
+def test_the_witness_gets_a_transactions_checkpoint_once_it_committed_and_never_a_rolled_back_one(
+    engine: Engine, signer: KeyringSigner, tmp_path: Path
+) -> None:
+    witness = WitnessFile(tmp_path / "witness.jsonl")
+    with pytest.raises(RuntimeError, match="changed my mind"), UnitOfWork(engine, [], audit_signer=signer,
+                                                                          audit_witness=witness) as uow:  # fmt: skip
+        record(uow, 2)
+        raise RuntimeError("changed my mind")
+    assert not witness.path.exists()
+    with UnitOfWork(engine, [], audit_signer=signer, audit_witness=witness) as uow:
+        record(uow, 1, tag="kept")
+        nested = uow.connection.begin_nested()
+        record(uow, 3, tag="undone")
+        uow.audit.checkpoint()  # signed inside the savepoint, and rolled back with it
+        nested.rollback()
+        record(uow, 1, tag="kept")
+    with UnitOfWork(engine, []) as uow:
+        latest = uow.audit.latest_checkpoint()
+        assert latest is not None and latest.size == uow.audit.size()
+    assert witness.path.read_bytes() == checkpoint_line(latest)  # one line: the committed transaction's checkpoint
+    assert stat.S_IMODE(witness.path.stat().st_mode) == 0o600
+    with UnitOfWork(engine, [], audit_signer=signer, audit_witness=witness):
+        pass  # nothing appended: nothing signed, nothing witnessed
+    assert len(witness.path.read_bytes().splitlines()) == 1
+    report = verify(engine, signer, witness.path)
+    assert report.ok and report.witnessed == 1 and report.witness_size == latest.size
+
+
+def test_a_witness_that_cannot_be_written_leaves_the_work_committed_and_says_so(
+    engine: Engine, signer: KeyringSigner, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    witness = WitnessFile(tmp_path / "no such folder" / "witness.jsonl")
+    made = append(engine, signer, 2, witness=witness)
+    assert size(engine) == made[-1].sequence  # committed
+    assert "could not be written to the witness" in caplog.text and str(made[-1].sequence) in caplog.text
+    assert verify(engine, signer).ok
+
+
 def test_a_checkpoint_on_demand_is_made_once(engine: Engine, signer: KeyringSigner) -> None:
-    append(engine, signer, 2)
+    append(engine, None, 2)  # without a signer: not signed yet
     with UnitOfWork(engine, [], audit_signer=signer) as uow:
         made = uow.audit.checkpoint(datetime(2026, 3, 1, 18, 0, tzinfo=timezone(timedelta(hours=8))))
         assert made.size == uow.audit.size() and made.at == datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
@@ -418,7 +440,7 @@ def test_checkpoints_verify_across_a_keyring_rotation_and_retirement(
 def test_a_key_planted_in_the_table_for_a_held_version_is_not_trusted(
     engine: Engine, admin_engine: Engine, signer: KeyringSigner
 ) -> None:
-    append(engine, signer, 2)
+    append(engine, None, 2)  # not signed yet: the head has no checkpoint
     intruder = SigningKey(signer.signing_key().keyring_version, Ed25519PrivateKey.generate())
     with UnitOfWork(engine, []) as uow:  # the application role may append a key and a checkpoint signed with it
         head = uow.audit.size()

@@ -3,15 +3,16 @@
 Firm-level tables (no row-level security): an event names the client it is about, but it is the firm's record
 of what its people did, and it outlives the client (`client_id` has no foreign key). On PostgreSQL the
 application role may only read and append (SELECT, INSERT), and a trigger refuses UPDATE, DELETE and TRUNCATE
-from anyone (migration 0004). The fields are those of `hezhang.audit.event.AuditEvent`; the hash covers them as
-written, so they are stored in the clear: the actor is a staff label and the reason a short text the services
-write (no client's personal value goes into an event).
+from anyone who has not switched it off (migration 0004). The fields are those of `hezhang.audit.event.AuditEvent`;
+the hash covers them as written, so they are stored in the clear: the actor is a staff label and the reason a
+short text the services write (no client's personal value goes into an event).
 
 - `audit_events`: one row per event, `sequence` 1, 2, 3... without gaps; `hash` = SHA-256(prev_hash ||
   canonical event); `data_classes` the sorted class names joined by commas ("S1,S2").
-- `audit_checkpoints`: the Merkle root of the first `size` events signed with Ed25519; `frontier` is the
-  tree's frontier at that size (the roots of its perfect subtrees, largest first, 32 bytes each), so the next
-  checkpoint needs only the events after this one.
+- `audit_checkpoints`: the Merkle root of the first `size` events signed with Ed25519, one for each transaction
+  that appended events (and on demand); `frontier` is the tree's frontier at that size (the roots of its perfect
+  subtrees, largest first, 32 bytes each), so the next checkpoint needs only the events after this one. Each is
+  copied to the witness file outside the database once its transaction committed (`hezhang.audit.witness`).
 - `audit_signing_keys`: every public key that signed a checkpoint, with the keyring version it was derived from,
   so old checkpoints stay verifiable after the keyring is rotated and the old version retired.
 """

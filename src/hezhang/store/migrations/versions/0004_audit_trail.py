@@ -3,8 +3,9 @@
 Firm-level tables (no row-level security). On PostgreSQL they belong to the owner role, the application role
 may only SELECT and INSERT, and a trigger refuses UPDATE, DELETE (each row) and TRUNCATE (each statement) from
 anyone, the owner and administrators included: changing the trail means first disabling the trigger as the
-owner or a superuser, which is itself a change of the schema, and the hash chain and signed checkpoints show
-what was touched. On SQLite the same triggers refuse UPDATE and DELETE (a file's owner can drop them: there the
+owner (a change of the schema) or, as a superuser, setting `session_replication_role = replica` for the session
+(no change of the schema); either way the hash chain, the signed checkpoints and the witness show what was
+touched. On SQLite the same triggers refuse UPDATE and DELETE (a file's owner can drop them: there the
 chain and checkpoints are the protection).
 
 Revision ID: 0004

@@ -280,6 +280,13 @@ def _names_number(message: str, numbers: set[int]) -> bool:
     return any(re.search(rf"(?<![\d.,]){n}(?![\d.,])", text) for n in numbers)
 
 
+@dataclass(frozen=True, eq=False)
+class Reconciled:
+    """A period that has a statement: what the rules on statements act on (its latest statement)."""
+
+    period: str
+
+
 @dataclass
 class Version:
     """A stored statement as this test expects it."""
@@ -292,7 +299,7 @@ class Version:
 
 
 class StoreFlows(RuleBasedStateMachine):
-    statements = Bundle("statements")  # periods with a statement
+    statements = Bundle("statements")  # `Reconciled` periods
 
     def __init__(self, store: Store, admin_engine: Engine, folder: Path, checks: frozenset[int] = CHECKS) -> None:
         super().__init__()
@@ -394,7 +401,15 @@ class StoreFlows(RuleBasedStateMachine):
     # -- rules: statements --------------------------------------------------------------------------------------
 
     @rule(target=statements, period=st.sampled_from(PERIODS))
-    def reconcile(self, period: str) -> MultipleResults[str]:
+    def reconcile(self, period: str) -> MultipleResults[Reconciled]:
+        return self._reconcile(period)
+
+    @rule(target=statements, reconciled=statements)
+    def reconcile_again(self, reconciled: Reconciled) -> MultipleResults[Reconciled]:
+        """Reconcile a period that has a statement (draft, prepared, reviewed or locked) once more."""
+        return self._reconcile(reconciled.period)
+
+    def _reconcile(self, period: str) -> MultipleResults[Reconciled]:
         before = self.latest.get(period)
         was = self.versions[before] if before is not None else None
         signed = was is not None and was.status != "draft"
@@ -413,14 +428,14 @@ class StoreFlows(RuleBasedStateMachine):
         if was is not None and before == made:
             if signed:  # overwrote a signed statement: the status check says so; keep expecting what it was
                 was.bases = [lines]
-                return multiple(period)
+                return multiple(Reconciled(period))
             self.versions[made] = Version(period, "draft", {self.names["accountant"]}, was.makers | was.former, [lines])
         else:
             if was is not None and not signed:
                 del self.versions[before]  # type: ignore[arg-type]  # a superseded draft need not stay
             self.versions[made] = Version(period, "draft", {self.names["accountant"]}, set(), [lines])
         self.latest[period] = made
-        return multiple(period)
+        return multiple(Reconciled(period))
 
     def _options(self, statement: UUID, kind: str) -> list[Decision]:
         content = statement_content(self.raw, statement)
@@ -429,9 +444,10 @@ class StoreFlows(RuleBasedStateMachine):
         return [Decision("manual", bank_rows=(b,), ledger_rows=(x,))
                 for b, d in content.open_bank for x, e in content.open_book if d == e]  # fmt: skip
 
-    @rule(period=statements, kind=st.sampled_from(("confirm", "reject", "manual")), pick=st.integers(0, 20),
+    @rule(reconciled=statements, kind=st.sampled_from(("confirm", "reject", "manual")), pick=st.integers(0, 20),
           who=st.sampled_from(("accountant", *SUPERVISORS)))  # fmt: skip
-    def decide(self, period: str, kind: str, pick: int, who: str) -> None:
+    def decide(self, reconciled: Reconciled, kind: str, pick: int, who: str) -> None:
+        period = reconciled.period
         statement = self.latest[period]
         options = self._options(statement, kind)
         if not options:
@@ -457,8 +473,9 @@ class StoreFlows(RuleBasedStateMachine):
             self.versions[made] = Version(period, "draft", {self.names[who], *version.makers}, set(), [lines])
             self.latest[period] = made
 
-    @rule(period=statements, who=st.sampled_from(SUPERVISORS))
-    def advance(self, period: str, who: str) -> None:
+    @rule(reconciled=statements, who=st.sampled_from(SUPERVISORS))
+    def advance(self, reconciled: Reconciled, who: str) -> None:
+        period = reconciled.period
         statement = self.latest[period]
         if self.versions[statement].status == "locked":
             return
@@ -479,8 +496,9 @@ class StoreFlows(RuleBasedStateMachine):
         assert not maker, f"flow: {actor} ({target}) made the statement of {period} and was let review it"
         version.status = target
 
-    @rule(period=statements)
-    def read_back(self, period: str) -> None:
+    @rule(reconciled=statements)
+    def read_back(self, reconciled: Reconciled) -> None:
+        period = reconciled.period
         statement = self.latest[period]
         shown_period, status = read_status(self.store, self.accountant, self.client, statement)
         assert shown_period == period, f"flow: the statement made for {period} reads as {shown_period}"

@@ -74,8 +74,8 @@ def _too_long(frame: pl.DataFrame, table: Table, file: str) -> list[Problem]:
     return problems
 
 
-def _earlier(passage: Passage, kind: Kind, client_id: UUID, digest: str) -> None:
-    """Refuse a file imported before (the same bytes), naming that import."""
+def _earlier(passage: Passage, kind: Kind, client_id: UUID, digest: str, lines: int) -> None:
+    """Refuse a file imported before (the same bytes), naming that import and how many lines it already stored."""
     imports = passage.uow.imports
     found = (
         imports.find_statement_by_sha256(client_id, digest)
@@ -86,8 +86,9 @@ def _earlier(passage: Passage, kind: Kind, client_id: UUID, digest: str) -> None
         first = found[0]
         when = first.imported_at.strftime("%Y-%m-%d %H:%M UTC")
         raise UserError(
-            f"此文件已于 {when} 由 {first.imported_by} 导入（导入 {first.id}），未再次导入 / this file was already "
-            f"imported on {when} by {first.imported_by} (import {first.id}); nothing was stored again"
+            f"此文件已于 {when} 由 {first.imported_by} 导入（导入 {first.id}），其 {lines} 行均已在库中，未再次导入 / "
+            f"this file was already imported on {when} by {first.imported_by} (import {first.id}): its {lines} lines "
+            "are stored; nothing was stored again"
         )
 
 
@@ -148,7 +149,7 @@ def import_file(
             uow.imports.lock_account(account.id)
         else:
             uow.imports.lock_journal(client_id)
-        _earlier(passage, kind, client_id, digest)
+        _earlier(passage, kind, client_id, digest, frame.height)
         fresh, marks, duplicates = _new_lines(passage, kind, client_id, frame, bank_account_id)
         if not frame.is_empty() and fresh.is_empty():
             raise UserError(

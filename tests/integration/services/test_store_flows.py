@@ -21,8 +21,8 @@ After every step, five things must hold (each failure message starts with its nu
    says how many lines were already stored.
 
 Steps the flows themselves need are checked too (their messages start with "flow"): a good new file is accepted,
-a draft can be reconciled and decided on, maker-checker holds. A decision on a prepared or reviewed statement may
-reopen it as a draft (as services/match_decisions.py documents) or make a new draft; on a locked one it is refused.
+a draft can be reconciled and decided on, maker-checker holds. Decisions are taken on drafts; on a prepared, reviewed or
+locked statement they are refused (services/match_decisions.py).
 
 The services are called only through the adapters below (their signatures are changing). HEZHANG_FLOW_EXAMPLES
 sets how many examples run (25 by default: about 40 s on SQLite and 55 s on PostgreSQL when nothing fails; a failure
@@ -73,7 +73,7 @@ from hezhang.services.match_decisions import confirm, manual_match, reject
 from hezhang.services.store_access import Store
 from hezhang.services.stored_reconciliation import advance, read_reconciliation, reconcile_period
 from hezhang.store.engine import make_engine
-from hezhang.store.tables import bank_lines, ledger_lines, matches, outstanding_items, reconciliations
+from hezhang.store.tables import bank_lines, ledger_lines, matches, outstanding_items, reconciliation_lines
 from integration.raw_text import RawTextScan
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -95,8 +95,8 @@ def _said(outcome: object) -> str:
     parts: list[str] = []
     values = [getattr(outcome, f.name) for f in fields(outcome)] if is_dataclass(outcome) else []
     for value in values:
-        if isinstance(value, str):
-            parts.append(value)
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            parts.append(str(value))
         elif isinstance(value, (tuple, list)):
             for item in value:
                 inner = [getattr(item, f.name) for f in fields(item)] if is_dataclass(item) else [item]
@@ -120,9 +120,11 @@ def import_journal(store: Store, ctx: Context, client: UUID, path: Path) -> Impo
     return Imported(outcome.import_id is not None and not outcome.problems, _said(outcome))
 
 
-def reconcile(store: Store, ctx: Context, client: UUID, account: UUID, period: str) -> UUID:
-    """The id of the statement the reconcile saved; raises UserError when refused."""
-    return reconcile_period(store, ctx, client, account, Period.parse(period)).reconciliation_id
+def reconcile(store: Store, ctx: Context, client: UUID, account: UUID, period: str, new_version: bool = False) -> UUID:
+    """The id of the statement the reconcile saved; raises UserError when refused. `new_version` asks for a new
+    version beside a signed statement or a draft with decisions (without it such a reconcile is refused)."""
+    outcome = reconcile_period(store, ctx, client, account, Period.parse(period), new_version=new_version)
+    return outcome.reconciliation_id
 
 
 @dataclass(frozen=True)
@@ -171,26 +173,24 @@ _BOOK_KINDS = {"book_received_bank_not": "in", "book_paid_bank_not": "out"}
 
 
 def statement_content(engine: Engine, statement: UUID) -> Content:
-    """Today a statement names the statement and journal import it was made from, and its matches and items name
-    the importers' row numbers in them (negative rows and `carried` items are last period's lines)."""
+    """A statement version records the stored lines it numbers (`reconciliation_lines`: side, ordinal, line id);
+    its matches and items name those numbers (negative rows and `carried` items are last period's lines)."""
     content = Content()
     with engine.connect() as c:
-        head = c.execute(
-            select(reconciliations.c.statement_import_id, reconciliations.c.journal_import_id).where(
-                reconciliations.c.id == statement
-            )
-        ).one()
-        bank_of = {
-            r.row: ("bank", r.bank_ref)
+        numbered = list(c.execute(select(reconciliation_lines).where(
+            reconciliation_lines.c.reconciliation_id == statement)).mappings())  # fmt: skip
+        refs = {r.id: r.bank_ref for r in c.execute(select(bank_lines.c.id, bank_lines.c.bank_ref).where(
+            bank_lines.c.id.in_([n["bank_line_id"] for n in numbered if n["bank_line_id"] is not None])))}  # fmt: skip
+        vouchers = {
+            r.id: (r.voucher_no, r.entry_no)
             for r in c.execute(
-                select(bank_lines.c.row, bank_lines.c.bank_ref).where(
-                    bank_lines.c.import_id == head.statement_import_id
+                select(ledger_lines.c.id, ledger_lines.c.voucher_no, ledger_lines.c.entry_no).where(
+                    ledger_lines.c.id.in_([n["ledger_line_id"] for n in numbered if n["ledger_line_id"] is not None])
                 )
             )
         }
-        book_of = {r.row: ("book", r.voucher_no, r.entry_no) for r in c.execute(
-            select(ledger_lines.c.row, ledger_lines.c.voucher_no, ledger_lines.c.entry_no)
-            .where(ledger_lines.c.import_id == head.journal_import_id))}  # fmt: skip
+        bank_of = {n["ordinal"]: ("bank", refs[n["bank_line_id"]]) for n in numbered if n["side"] == "bank"}
+        book_of = {n["ordinal"]: ("book", *vouchers[n["ledger_line_id"]]) for n in numbered if n["side"] == "ledger"}
         found = list(c.execute(select(matches).where(matches.c.reconciliation_id == statement)).mappings())
         items = list(c.execute(select(outstanding_items).where(outstanding_items.c.reconciliation_id == statement))
                      .mappings())  # fmt: skip
@@ -298,6 +298,7 @@ class Version:
     makers: set[str]  # preparer and deciders: never its reviewer
     former: set[str] = field(default_factory=set)  # makers of content it no longer holds (either is fine)
     bases: list[frozenset[LineKey]] = field(default_factory=list)  # the line sets it may hold
+    decided: bool = False  # a person decided on one of its matches (a new reconcile must not drop that silently)
 
 
 class StoreFlows(RuleBasedStateMachine):
@@ -406,34 +407,40 @@ class StoreFlows(RuleBasedStateMachine):
     def reconcile(self, period: str) -> MultipleResults[Reconciled]:
         return self._reconcile(period)
 
-    @rule(target=statements, reconciled=statements)
-    def reconcile_again(self, reconciled: Reconciled) -> MultipleResults[Reconciled]:
-        """Reconcile a period that has a statement (draft, prepared, reviewed or locked) once more."""
-        return self._reconcile(reconciled.period)
+    @rule(target=statements, reconciled=statements, new_version=st.booleans())
+    def reconcile_again(self, reconciled: Reconciled, new_version: bool) -> MultipleResults[Reconciled]:
+        """Reconcile a period that has a statement (draft, prepared, reviewed or locked) once more, asking for a new
+        version beside it or not."""
+        return self._reconcile(reconciled.period, new_version)
 
-    def _reconcile(self, period: str) -> MultipleResults[Reconciled]:
+    def _reconcile(self, period: str, new_version: bool = False) -> MultipleResults[Reconciled]:
         before = self.latest.get(period)
         was = self.versions[before] if before is not None else None
         signed = was is not None and was.status != "draft"
+        kept = was is not None and (signed or was.decided)  # the store keeps it: refused, or a new version beside
         lines = self.period_lines(period)
-        event(f"reconcile a period whose statement is {was.status if was is not None else 'none'}")
+        event(f"reconcile a period whose statement is {was.status if was is not None else 'none'}"
+              f"{' (new version)' if new_version else ''}")  # fmt: skip
         try:
-            made = reconcile(self.store, self.accountant, self.client, self.account, period)
+            made = reconcile(self.store, self.accountant, self.client, self.account, period, new_version)
         except UserError as e:
             sides = {key[0] for key in lines}
-            assert signed or sides != {"bank", "book"}, f"flow: reconciling {period} was refused: {e}"
+            locked = was is not None and was.status == "locked"
+            assert (kept and (not new_version or locked)) or sides != {"bank", "book"}, (
+                f"flow: reconciling {period} was refused: {e}"
+            )
             return multiple()
         except Exception as e:
             status = was.status if was is not None else "none"
             raise AssertionError(f"{'3' if signed else 'flow'}: reconciling {period} (its statement: {status}) "
                                  f"failed with {type(e).__name__}: {e}") from e  # fmt: skip
         if was is not None and before == made:
-            if signed:  # overwrote a signed statement: the status check says so; keep expecting what it was
+            if kept:  # overwrote a signed statement or people's decisions: the checks say so; keep what it was
                 was.bases = [lines]
                 return multiple(Reconciled(period))
             self.versions[made] = Version(period, "draft", {self.names["accountant"]}, was.makers | was.former, [lines])
         else:
-            if was is not None and not signed:
+            if was is not None and not kept:
                 del self.versions[before]  # type: ignore[arg-type]  # a superseded draft need not stay
             self.versions[made] = Version(period, "draft", {self.names["accountant"]}, set(), [lines])
         self.latest[period] = made
@@ -465,10 +472,10 @@ class StoreFlows(RuleBasedStateMachine):
             assert version.status != "draft", f"flow: {choice} on the draft of {period} by {who} was refused: {e}"
             return
         if made == statement:
-            assert version.status != "locked", f"3: {choice} changed the locked statement of {period}"
-            version.status = "draft"  # a decision reopens a prepared or reviewed statement (documented)
+            assert version.status == "draft", f"3: {choice} changed the {version.status} statement of {period}"
             version.bases = [*version.bases, lines]
             version.makers.add(self.names[who])
+            version.decided = True
         else:  # a new draft version beside the one decided on
             if version.status == "draft":
                 del self.versions[statement]

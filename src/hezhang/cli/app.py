@@ -92,6 +92,15 @@ def reconcile(
     period: Annotated[
         Period | None, typer.Option("--period", help="期间，如 2026-10 / period", parser=params.period)
     ] = None,
+    accept_gaps: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-gaps",
+            metavar="REASON",
+            help="确认银行对账单自身的缺口（余额不连续、期初期末不符）并说明理由 / accept, with a reason, where the "
+            "bank statement's own numbers disagree (without it such a statement is never balanced)",
+        ),
+    ] = None,
     new_version: Annotated[
         bool,
         typer.Option(
@@ -122,7 +131,8 @@ def reconcile(
         from hezhang.cli.session import current_context
 
         stored = reconcile_period(open_store(), current_context(), client, bank_account, period,
-                                  book_opening=book_opening, new_version=new_version)  # fmt: skip
+                                  book_opening=book_opening, new_version=new_version,
+                                  accept_gaps=accept_gaps)  # fmt: skip
         written = write_outputs(out, stored.result, stored.statement)
         shown = ReconcileOutcome(
             statement=stored.statement,
@@ -143,6 +153,7 @@ def reconcile(
         task = bar.add_task("…")
         outcome = reconcile_files(
             bank, journal, out, account_prefix=account, book_opening=book_opening, carry_forward=carry_forward,
+            accept_gaps=accept_gaps,
             rules_path=rules, aliases_path=aliases, progress=lambda text: bar.update(task, description=text),
         )  # fmt: skip
     if outcome.problems:

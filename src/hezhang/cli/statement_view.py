@@ -52,6 +52,12 @@ def print_statement(console: Console, outcome: ReconcileOutcome) -> None:
     console.print(table)
     if rec.balanced:
         console.print(green("✓ 调节后余额相等 / the adjusted balances agree"))
+    elif rec.agrees:
+        console.print(red(
+            f"✗ 调节后余额相等，但银行对账单自身不连续（{len(rec.gaps)} 处），须确认后才算平衡：--accept-gaps 理由"
+            f" / the adjusted balances agree, but the bank statement's own numbers disagree in {len(rec.gaps)} places:"
+            " it is not balanced until a person accepts them (--accept-gaps REASON)"
+        ))  # fmt: skip
     else:
         console.print(red(f"✗ 调节后余额不相等，相差 {_m(rec.difference_fen)} / the adjusted balances differ"))
     for cause in rec.causes[:10]:

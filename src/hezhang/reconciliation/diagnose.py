@@ -37,7 +37,16 @@ def diagnose(
     *,
     expected_book_opening: int,
 ) -> list[Cause]:
-    causes: list[Cause] = []
+    by = rec.gaps_acknowledged
+    causes: list[Cause] = [
+        Cause(
+            "statement_gap",
+            f"银行对账单自身不连续，{'已由 ' + by + ' 确认' if by else '未经确认'}：{gap.message_zh}",
+            f"the bank statement's own numbers disagree, {'acknowledged by ' + by if by else 'not acknowledged'}: "
+            f"{gap.message_en}",
+        )
+        for gap in rec.gaps
+    ]
     d = rec.difference_fen
     if d:
         causes.append(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from hezhang.domain.gap import BalanceGap
 from hezhang.domain.period import Period
 
 
@@ -93,6 +94,11 @@ class BalanceReconciliation:
     #: True when the statement gives no balance and the bank balance was derived from the book side.
     bank_balance_assumed: bool = False
     causes: tuple[Cause, ...] = field(default=())
+    #: Where the bank statement's own numbers disagree (a running balance that breaks, totals that do not add up,
+    #: a statement missing between two): the statement is not balanced until a person acknowledges them.
+    gaps: tuple[BalanceGap, ...] = ()
+    #: Who acknowledged the gaps and why ("wang: 银行确认第 2 页缺失"); None when nobody has (or there are none).
+    gaps_acknowledged: str | None = None
 
     def of_kind(self, kind: OutstandingKind) -> tuple[OutstandingItem, ...]:
         return tuple(i for i in self.items if i.kind is kind)
@@ -117,8 +123,15 @@ class BalanceReconciliation:
         )
 
     @property
-    def balanced(self) -> bool:
+    def agrees(self) -> bool:
+        """The two adjusted balances are equal."""
         return self.adjusted_book_fen == self.adjusted_bank_fen
+
+    @property
+    def balanced(self) -> bool:
+        """The adjusted balances agree and the statement's own numbers hold, or a person acknowledged where they
+        do not: a statement with an unacknowledged gap is never balanced, whatever its sums."""
+        return self.agrees and (not self.gaps or self.gaps_acknowledged is not None)
 
     @property
     def difference_fen(self) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from hezhang.domain.gap import BalanceGap
 from hezhang.domain.period import Period
 from hezhang.matching.model import MatchResult, Status
 from hezhang.reconciliation.diagnose import diagnose
@@ -82,9 +83,13 @@ def reconcile(
     bank_closing_fen: int | None = None,
     bank_opening_fen: int | None = None,
     carried: Sequence[OutstandingItem] = (),
+    gaps: Sequence[BalanceGap] = (),
+    gaps_acknowledged: str | None = None,
 ) -> BalanceReconciliation:
     """Compute the statement. `bank`/`ledger` are the frames that were matched (carried items included,
-    with rows -1, -2, … per side in the order of `carried` items of that side)."""
+    with rows -1, -2, … per side in the order of `carried` items of that side). `gaps` are where the bank
+    statement's own numbers disagree; unless `gaps_acknowledged` names who accepted them, the statement is not
+    balanced."""
     carried_bank = [i for i in carried if i.kind.adjusts_book]
     carried_ledger = [i for i in carried if not i.kind.adjusts_book]
     by_bank_row = {-(n + 1): item for n, item in enumerate(carried_bank)}
@@ -123,6 +128,8 @@ def reconcile(
         book_opening_fen=book_opening_fen,
         book_opening_assumed=book_assumed,
         bank_balance_assumed=bank_assumed,
+        gaps=tuple(gaps),
+        gaps_acknowledged=gaps_acknowledged if gaps else None,
     )
     causes = diagnose(
         rec, own_bank, own_ledger, result, expected_book_opening=bank_closing_fen - movement_bank - carried_gap

@@ -8,7 +8,10 @@ The next period reads it back with `hezhang.reconciliation.carry.load_carry_forw
   kinds of 未达账项, each a list of items in statement order;
 - ``adjusted_book_balance``, ``adjusted_bank_balance``, ``balanced`` (a JSON boolean);
 - then ``difference`` (adjusted book minus adjusted bank), ``book_opening``, ``book_opening_assumed``,
-  ``bank_balance_assumed`` and ``causes`` (``code``, ``zh``, ``en``, ``bank_row``, ``ledger_row``).
+  ``bank_balance_assumed`` and ``causes`` (``code``, ``zh``, ``en``, ``bank_row``, ``ledger_row``);
+- then ``agrees`` (the adjusted balances are equal), ``gaps`` (where the bank statement's own numbers disagree:
+  ``kind``, ``row``, ``statement``, ``expected``, ``stated``, ``zh``, ``en``) and ``gaps_acknowledged`` (who accepted
+  them and why, or null). ``balanced`` is ``agrees`` when there is no gap, and false while a gap is unacknowledged.
 
 An item has ``amount``, ``date`` (ISO), ``memo`` (null when absent), exactly one of ``bank_row``, ``ledger_row``,
 ``match_id``, then ``counterparty`` (null when absent), ``carried`` and ``since`` (null when absent).
@@ -90,6 +93,20 @@ def reconciliation_document(rec: BalanceReconciliation, *, personal: bool = True
         "book_opening_assumed": rec.book_opening_assumed,
         "bank_balance_assumed": rec.bank_balance_assumed,
         "causes": [_cause_document(c) for c in rec.causes],
+        "agrees": rec.agrees,
+        "gaps": [
+            {
+                "kind": g.kind.value,
+                "row": g.row,
+                "statement": g.statement,
+                "expected": format_fen(g.expected_fen),
+                "stated": format_fen(g.stated_fen),
+                "zh": g.message_zh,
+                "en": g.message_en,
+            }
+            for g in rec.gaps
+        ],
+        "gaps_acknowledged": rec.gaps_acknowledged,
     }
     return doc
 

@@ -26,6 +26,7 @@ from hezhang.services.context import Context
 from hezhang.services.door import Passage, door
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import ensure_not_frozen
+from hezhang.services.gaps import gap_documents
 from hezhang.services.store_access import Store
 from hezhang.store.limits import too_long_in_frame
 from hezhang.store.line_identity import BANK_DOMAIN, LEDGER_DOMAIN, bank_identity, ledger_identity, new_rows
@@ -172,7 +173,8 @@ def import_file(
                 line_count=fresh.height, period=period, encoding=meta.encoding, currency=meta.currency,
                 opening_balance=None if meta.opening_balance is None else meta.opening_balance.fen,
                 closing_balance=None if meta.closing_balance is None else meta.closing_balance.fen,
-                duplicate_lines=duplicates, imported_by=actor, id=import_id, **files,  # type: ignore[arg-type]
+                duplicate_lines=duplicates, gaps=gap_documents(meta.gaps), imported_by=actor, id=import_id,
+                **files,  # type: ignore[arg-type]
             )  # fmt: skip
             uow.imports.add_statement(record, rows)
         else:

@@ -29,6 +29,7 @@ from hezhang.services.store_access import Store
 from hezhang.services.stored_reconciliation import (
     Loaded,
     StoredOutcome,
+    acknowledged_gaps,
     learn_alias,
     load_version,
     save_reconciliation,
@@ -101,7 +102,7 @@ def _revise(
         opening = (
             parse_fen(rec.statement["book_opening"]) if rec.statement and rec.statement.get("book_opening") else None
         )
-        statement = statement_of(loaded, result, period, opening)
+        statement = statement_of(loaded, result, period, opening, acknowledged_gaps(sealer, rec))
         save_reconciliation(uow, sealer, rec, statement, rows, loaded)
         passage.touched(resource, "S1", "S2", detail=what)
     return StoredOutcome(reconciliation_id, masked_statement(statement), result, version=rec.version)

@@ -25,6 +25,7 @@ from hezhang.reports.matches_csv import render_matches_csv
 from hezhang.reports.reconciliation_json import render_reconciliation_json
 from hezhang.reports.reconciliation_xlsx import render_reconciliation_xlsx
 from hezhang.services.errors import UserError
+from hezhang.services.gaps import gap_acknowledgement
 from hezhang.services.outputs import masked_statement, match_rows, outstanding_rows
 
 Progress = Callable[[str], None]
@@ -82,8 +83,10 @@ def reconcile_files(
     carry_forward: Path | None = None,
     rules_path: Path | None = None,
     aliases_path: Path | None = None,
+    accept_gaps: str | None = None,
     progress: Progress = _quiet,
 ) -> ReconcileOutcome:
+    acknowledged = gap_acknowledgement(accept_gaps)
     progress("读取银行对账单 / reading the bank statement")
     bank = parse(bank_path.read_bytes(), bank_path.name, "bank")
     progress("读取序时账 / reading the journal")
@@ -140,6 +143,8 @@ def reconcile_files(
         bank_closing_fen=None if bank.meta.closing_balance is None else bank.meta.closing_balance.fen,
         bank_opening_fen=None if bank.meta.opening_balance is None else bank.meta.opening_balance.fen,
         carried=carried,
+        gaps=bank.meta.gaps,
+        gaps_acknowledged=acknowledged,
     )
     progress("写出结果 / writing the results")
     statement = masked_statement(statement)

@@ -26,6 +26,7 @@ import polars as pl
 from sqlalchemy import RowMapping, Table
 
 from hezhang.domain.frames import BANK_SCHEMA, LEDGER_SCHEMA, frame_from_records
+from hezhang.domain.gap import BalanceGap
 from hezhang.domain.money import MoneyError, parse_fen
 from hezhang.domain.period import Period
 from hezhang.matching import Aliases, MatchResult, match
@@ -38,6 +39,7 @@ from hezhang.services.context import Context
 from hezhang.services.door import door
 from hezhang.services.errors import UserError
 from hezhang.services.freeze import ensure_not_frozen
+from hezhang.services.gaps import gap_acknowledgement, gaps_in
 from hezhang.services.outputs import masked_document, masked_statement
 from hezhang.services.store_access import Store
 from hezhang.store.records import Alias, Reconciliation
@@ -110,6 +112,8 @@ class Loaded:
     #: (side, row, stored line id) of every numbered line: what the version records.
     lines: list[tuple[str, int, UUID]]
     carried_from: UUID | None
+    #: Where the statements the bank lines come from do not hold together (`services.gaps`).
+    gaps: tuple[BalanceGap, ...] = ()
 
 
 def _numbered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -118,9 +122,17 @@ def _numbered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _gaps(uow: UnitOfWork, bank: list[dict[str, Any]]) -> tuple[BalanceGap, ...]:
+    """The gaps of the statement imports these bank lines (with their imports' own rows) come from."""
+    used = {(r["import_id"], r["row"]) for r in bank}
+    imports = {i: uow.imports.get_statement(i) for i in {r["import_id"] for r in bank}}
+    return gaps_in({i: (found.gaps if found else None) for i, found in imports.items()}, used)
+
+
 def _frames(
     bank: list[dict[str, Any]], own: list[dict[str, Any]], context: list[dict[str, Any]],
     carried: list[OutstandingItem], prefix: str, currency: str, carried_from: UUID | None,
+    gaps: tuple[BalanceGap, ...] = (),
 ) -> Loaded:  # fmt: skip
     extra_bank, extra_ledger = carried_lines(carried, currency=currency, account_code=prefix)
     bank_frame = pl.concat([frame_from_records(bank, BANK_SCHEMA), frame_from_records(extra_bank, BANK_SCHEMA)])
@@ -129,7 +141,7 @@ def _frames(
     lines = [("bank", r["row"], r["id"]) for r in bank] + [("ledger", r["row"], r["id"]) for r in own]
     return Loaded(
         bank_frame, ledger_frame, frame_from_records(context, LEDGER_SCHEMA), carried, closing[-1] if closing else None,
-        prefix, currency, lines, carried_from,
+        prefix, currency, lines, carried_from, gaps,
     )  # fmt: skip
 
 
@@ -145,8 +157,9 @@ def load_lines(uow: UnitOfWork, sealer: EnvelopeSealer, client_id: UUID, account
     previous period's outstanding items carried in."""
     ensure_not_frozen(uow, client_id)
     account = _account(uow, client_id, account_id)
-    bank = _numbered(_opened(list(uow.imports.period_bank_lines(account_id, period.start, period.end)), bank_lines,
-                             sealer))  # fmt: skip
+    stored_bank = list(uow.imports.period_bank_lines(account_id, period.start, period.end))
+    gaps = _gaps(uow, [dict(r) for r in stored_bank])
+    bank = _numbered(_opened(stored_bank, bank_lines, sealer))
     prefix = account.ledger_account_code or "1002"
     ledger_all = _opened(list(uow.imports.period_ledger_lines(client_id, period.start, period.end)), ledger_lines,
                          sealer)  # fmt: skip
@@ -164,7 +177,7 @@ def load_lines(uow: UnitOfWork, sealer: EnvelopeSealer, client_id: UUID, account
     context = [r for r in ledger_all if (r["date"], r["voucher_no"]) in vouchers and r["id"] not in own_ids]
     before = uow.reconciliations.current(client_id, account_id, str(_previous(period)))
     carried = _carried_items(uow, sealer, before)
-    return _frames(bank, own, context, carried, prefix, account.currency, None if before is None else before.id)
+    return _frames(bank, own, context, carried, prefix, account.currency, None if before is None else before.id, gaps)
 
 
 def load_version(uow: UnitOfWork, sealer: EnvelopeSealer, rec: Reconciliation) -> Loaded:
@@ -185,20 +198,32 @@ def load_version(uow: UnitOfWork, sealer: EnvelopeSealer, rec: Reconciliation) -
             raise UserError(
                 f"调节表 {rec.id} 引用的行已不在库中 / a line of reconciliation {rec.id} is no longer stored"
             )
-        picked[r["side"]].append({**line, "row": r["ordinal"]})
+        picked[r["side"]].append({**line, "row": r["ordinal"], "import_row": line["row"]})
     bank = _opened(picked["bank"], bank_lines, sealer)  # type: ignore[arg-type]
     own = _opened(picked["ledger"], ledger_lines, sealer)  # type: ignore[arg-type]
     before = None if rec.carried_from is None else uow.reconciliations.get(rec.carried_from)
     carried = _carried_items(uow, sealer, before)
     prefix = account.ledger_account_code or "1002"
-    return _frames(bank, own, [], carried, prefix, account.currency, rec.carried_from)
+    gaps = _gaps(uow, [{"import_id": r["import_id"], "row": r["import_row"]} for r in picked["bank"]])
+    return _frames(bank, own, [], carried, prefix, account.currency, rec.carried_from, gaps)
 
 
-def statement_of(loaded: Loaded, result: MatchResult, period: Period, opening: int | None) -> BalanceReconciliation:
+def statement_of(
+    loaded: Loaded, result: MatchResult, period: Period, opening: int | None, gaps_acknowledged: str | None = None
+) -> BalanceReconciliation:
     return reconcile(
         loaded.bank, loaded.ledger, result, account=loaded.prefix, period=period, currency=loaded.currency,
-        book_opening_fen=opening, bank_closing_fen=loaded.closing_fen, carried=loaded.carried,
+        book_opening_fen=opening, bank_closing_fen=loaded.closing_fen, carried=loaded.carried, gaps=loaded.gaps,
+        gaps_acknowledged=gaps_acknowledged,
     )  # fmt: skip
+
+
+def acknowledged_gaps(sealer: EnvelopeSealer, rec: Reconciliation) -> str | None:
+    """Who acknowledged the version's gaps and why, as its statement names it (None: nobody)."""
+    if rec.gaps_acknowledged_by is None or rec.gaps_reason is None:
+        return None
+    reason = sealer.open(rec.client_id, reconciliations.name, "gaps_reason", rec.id, rec.gaps_reason).decode()
+    return gap_acknowledgement(reason, rec.gaps_acknowledged_by)
 
 
 def _version_for(uow: UnitOfWork, client_id: UUID, account_id: UUID, period: Period, new_version: bool) -> tuple[
@@ -229,10 +254,14 @@ def _version_for(uow: UnitOfWork, client_id: UUID, account_id: UUID, period: Per
 
 def reconcile_period(
     store: Store, ctx: Context, client_id: UUID, account_id: UUID, period: Period, *,
-    book_opening: str | None = None, new_version: bool = False,
+    book_opening: str | None = None, new_version: bool = False, accept_gaps: str | None = None,
 ) -> StoredOutcome:  # fmt: skip
     """Match and reconcile the period from the store and save the statement as a draft prepared by the acting
-    user: in place of a draft nobody decided on, else as a new version when `new_version` (see the module)."""
+    user: in place of a draft nobody decided on, else as a new version when `new_version` (see the module).
+    `accept_gaps` is a person's reason for accepting where the bank statement's own numbers disagree: without it
+    a statement with such gaps is never balanced."""
+    if accept_gaps is not None:
+        gap_acknowledgement(accept_gaps)  # refused before any work when the reason is too short
     with door(store, ctx, Action.RECONCILE, client_id=client_id) as passage:
         uow, sealer, actor = passage.uow, passage.sealer, passage.name
         loaded = load_lines(uow, sealer, client_id, account_id, period)
@@ -245,17 +274,29 @@ def reconcile_period(
             if book_opening is not None
             else _previous_book_balance(uow, client_id, account_id, period)
         )
-        statement = statement_of(loaded, result, period, opening)
+        acknowledged = gap_acknowledgement(accept_gaps, actor) if loaded.gaps and accept_gaps else None
+        statement = statement_of(loaded, result, period, opening, acknowledged)
         rows = [dict(r) for r in result.frame.iter_rows(named=True)]
         record = Reconciliation(client_id=client_id, bank_account_id=account_id, period=str(period), version=version,
                                 preparer=actor, carried_from=loaded.carried_from)  # fmt: skip
         if replaced is not None:  # a draft nobody decided on: the same version, written again
             record = dataclasses.replace(record, id=replaced.id, created_at=replaced.created_at)
+        if acknowledged is not None:  # sealed to the row it belongs to (its id is final now)
+            assert accept_gaps is not None
+            reason = seal_values(sealer, reconciliations, client_id, record.id, {"gaps_reason": accept_gaps.strip()})
+            record = dataclasses.replace(record, gaps_acknowledged_by=actor, gaps_acknowledged_at=ctx.now(),
+                                         gaps_reason=reason["gaps_reason"])  # fmt: skip
         rec_id = save_reconciliation(uow, sealer, record, statement, rows, loaded, with_lines=True)
         if superseded is not None:
             uow.reconciliations.supersede(superseded, rec_id)
-        opened = f"{period} v{version}: {len(loaded.lines)} lines opened" + (
-            f"; supersedes v{superseded.version}" if superseded else ""
+        opened = (
+            f"{period} v{version}: {len(loaded.lines)} lines opened"
+            + (f"; supersedes v{superseded.version}" if superseded else "")
+            + (
+                f"; {len(loaded.gaps)} statement gaps" + ("; acknowledged" if acknowledged else "")
+                if loaded.gaps
+                else ""
+            )
         )
         passage.touched(f"reconciliations:{rec_id}", "S1", "S2", detail=opened)
     bank_count = loaded.bank.filter(pl.col("row") > 0).height

@@ -42,7 +42,8 @@ def _statement(**changes: object) -> BalanceReconciliation:
 def test_the_twelve_keys_come_first_in_order_then_the_extras() -> None:
     doc = json.loads(render_reconciliation_json(_statement()))
     assert list(doc)[:12] == TWELVE
-    assert list(doc)[12:] == ["difference", "book_opening", "book_opening_assumed", "bank_balance_assumed", "causes"]
+    assert list(doc)[12:] == ["difference", "book_opening", "book_opening_assumed", "bank_balance_assumed", "causes",
+                              "agrees", "gaps", "gaps_acknowledged"]  # fmt: skip
 
 
 def test_balances_and_items_are_written_as_an_accountant_reads_them() -> None:

@@ -357,7 +357,9 @@ def _relations(frame: pl.DataFrame) -> pl.DataFrame:
     """counterparty_name and contra_accounts of every line.
 
     The counterparty is the party of the line's own 核算项目; else the one party named on the lines of its
-    voucher with its amount in the other direction; else the one party named in the voucher at all.
+    voucher with its amount in the other direction; else, when it is the only line of its voucher without a party,
+    the one party named in the voucher at all (a voucher booking several bank lines at once does not give one
+    party to all of them).
     The contra accounts are the account names of the other lines of the voucher, in file order, each once.
     """
     names = {v: counterparty_of(v) for v in frame["auxiliary"].drop_nulls().unique().to_list()}
@@ -382,7 +384,8 @@ def _relations(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("counterparty_name").alias("party"))  # fmt: skip
     pairs = needy.join(parties, on=_KEY)
     mirrored = (pl.col("o_amount") == pl.col("amount")) & (pl.col("o_direction") != pl.col("direction"))
-    for i, match in enumerate((mirrored, pl.lit(True))):
+    alone = pl.col("row").n_unique().over(_KEY) == 1
+    for i, match in enumerate((mirrored, alone)):
         single = pairs.filter(match).group_by("row").agg(pl.col("party").n_unique().alias("n"), pl.col("party").first())
         frame = frame.join(single.filter(pl.col("n") == 1).select("row", pl.col("party").alias(f"_p{i}")),
                            on="row", how="left", maintain_order="left")  # fmt: skip

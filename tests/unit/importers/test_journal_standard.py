@@ -205,3 +205,23 @@ def test_an_xls_workbook_reads_too_and_a_truncated_one_never_raises() -> None:
         assert result.problems or cut == 0 or len(parsed(result)) == len(lines)
         assert all("internal" not in p.message_en for p in result.problems)
         sniff(data[:cut], None)
+
+
+def test_a_voucher_booking_several_bank_lines_gives_none_of_them_the_one_party_it_names() -> None:
+    """Month-end booking: one voucher receives two payers' money; only one line names a 核算项目. That party is not
+    every bank line's counterparty (it was, and the matcher then paired another payer's receipt by that name)."""
+    rows = [
+        ["2026-10-31", "记-0040", "1", "收货款", "100201", "银行存款", "300.00", "", ""],
+        ["2026-10-31", "记-0040", "2", "收货款", "100201", "银行存款", "500.00", "", ""],
+        ["2026-10-31", "记-0040", "3", "收货款", "1122", "应收账款", "", "800.00", "客户:上海诚川贸易有限公司"],
+        ["2026-10-31", "记-0041", "1", "收款", "100201", "银行存款", "70.00", "", ""],
+        ["2026-10-31", "记-0041", "2", "收款", "1122", "应收账款", "", "70.00", "客户:杭州拓达科技有限公司"],
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["日期", "凭证字号", "分录号", "摘要", "科目代码", "科目名称", "借方金额", "贷方金额", "核算项目"])
+    writer.writerows(rows)
+    result = parse(buffer.getvalue().encode("utf-8"), "month-end.csv")
+    assert result.ok, result.problems
+    parties = {line.amount.fen: line.counterparty_name for line in result.ledger_lines()}
+    assert parties == {30000: None, 50000: None, 7000: "杭州拓达科技有限公司"}

@@ -17,7 +17,8 @@ from hezhang.matching.evidence import satisfies, score_pairs
 from hezhang.matching.explain import explain_pairs
 from hezhang.matching.groups import Group, find_groups
 from hezhang.matching.model import MATCH_COLUMNS, MatchResult, SearchNote
-from hezhang.matching.prepare import prepare_bank, prepare_ledger
+from hezhang.matching.parties import Parties, known_parties
+from hezhang.matching.prepare import narrow_texts, prepare_bank, prepare_ledger
 from hezhang.matching.rules import Rule, RuleSet, Settings, default_rules
 
 _PAIR_OUT = ("b_row", "l_row", "score", "diff", "evidence", "explanation_zh", "explanation_en")
@@ -160,10 +161,11 @@ def match(
     rules = rules or default_rules()
     settings = rules.settings
     b = prepare_bank(bank)
-    l_ = prepare_ledger(ledger, context)
+    parties = month_parties(bank, ledger, context, aliases)
+    l_ = narrow_texts(prepare_ledger(ledger, context), parties.names, parties.owner_of)
     window = rules.pair_window
     scale = settings.date_window
-    scored = explain_pairs(score_pairs(exact_pairs(b, l_, window), settings, scale, aliases), settings)
+    scored = explain_pairs(score_pairs(exact_pairs(b, l_, window), settings, scale, aliases, parties), settings)
     scored = scored.sort("b_row", "l_row")
     state = _State(b, l_)
     for rule in rules.rules:
@@ -175,11 +177,26 @@ def match(
             pairs = fee_pairs(
                 fb, fl, rule.date_window, settings.fees_fen, settings.fee_percent_bp, settings.fee_max_fen
             )
-            fee_scored = explain_pairs(score_pairs(pairs, settings, scale, aliases), settings).sort("b_row", "l_row")
+            fee_scored = explain_pairs(score_pairs(pairs, settings, scale, aliases, parties), settings).sort(
+                "b_row", "l_row"
+            )
             _apply_pairs(state, fee_scored, rule, settings)
         else:
             _apply_groups(state, b, l_, rule, settings)
     return _result(state)
+
+
+def month_parties(
+    bank: pl.DataFrame, ledger: pl.DataFrame, context: pl.DataFrame | None, aliases: Aliases | None
+) -> Parties:
+    """The parties the month knows: the statement's counterparties, the parties the books state, learned aliases."""
+    names = [*bank["counterparty_name"].drop_nulls().unique().to_list(),
+             *ledger["counterparty_name"].drop_nulls().unique().to_list()]  # fmt: skip
+    if context is not None and not context.is_empty():
+        names += context["counterparty_name"].drop_nulls().unique().to_list()
+    if aliases is not None:
+        names += list(aliases.name_aliases)
+    return known_parties(names)
 
 
 def _result(state: _State) -> MatchResult:

@@ -14,6 +14,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from hezhang.matching.aliases import Aliases
+from hezhang.matching.names import core_expr
+from hezhang.matching.parties import COMPANY, Parties, known_parties, stem_expr
 from hezhang.matching.rules import Settings
 
 W_AMOUNT, W_DATE, W_SAME_DAY, W_REFERENCE, W_COUNTERPARTY, W_SETTLEMENT = 0.40, 0.15, 0.05, 0.25, 0.15, 0.05
@@ -115,8 +117,78 @@ def _alias_hits(pairs: pl.DataFrame, aliases: Aliases | None) -> pl.Series:
     return flags
 
 
-def score_pairs(pairs: pl.DataFrame, settings: Settings, window: int, aliases: Aliases | None = None) -> pl.DataFrame:
-    """Add evidence columns (ref, cp, conflict, settle_same, alias) and the combined `score` in 0..1."""
+def _any_in(pairs: pl.DataFrame, lists: str, text: str) -> pl.Series:
+    """Per pair: whether any string of the list column `lists` occurs in the text column `text`."""
+    if pairs.is_empty():
+        return pl.Series([], dtype=pl.Boolean)
+    hits = (
+        pairs.select(pl.int_range(pl.len()).alias("i"), pl.col(lists).alias("piece"), pl.col(text).alias("t"))
+        .explode("piece")
+        .filter(
+            pl.col("piece").is_not_null() & pl.col("t").str.contains(pl.col("piece"), literal=True).fill_null(False)
+        )
+        .select("i")
+        .unique()
+    )
+    flags = pl.Series([False] * pairs.height)
+    return flags.scatter(hits["i"], True) if hits.height else flags
+
+
+def _names_another(pairs: pl.DataFrame, parties: Parties) -> pl.Series:
+    """Per pair: the ledger line's own text (its memo and stated party) names a party other than the bank's: a
+    sibling's mark, the brand or core of an unrelated party, or a company with another core (see `parties`)."""
+    if pairs.is_empty() or parties.frame.is_empty():
+        return pl.Series([False] * pairs.height)
+    base = pairs.select(pl.int_range(pl.len()).alias("i"), "b_stem", "b_core", "b_brand", "b_person", "l_own")
+    sibling = _any_in(pairs, "b_foreign", "l_own")
+    said = base.with_columns(pl.col("l_own").str.extract_many(parties.names).alias("key")).explode("key")
+    unrelated = (
+        said.filter(pl.col("key").is_not_null() & pl.col("b_stem").is_not_null())
+        .filter(
+            ~pl.col("b_stem").str.contains(pl.col("key"), literal=True)
+            & ~pl.col("key").str.contains(pl.col("b_brand"), literal=True)
+            & ~pl.col("key").str.contains(pl.col("b_core"), literal=True)
+        )
+        .select("i")
+    )
+    companies = base.with_columns(pl.col("l_own").str.extract_all(COMPANY).alias("company")).explode("company")
+    companies = (
+        companies.filter(pl.col("company").is_not_null() & pl.col("b_stem").is_not_null())
+        .with_columns(stem_expr(pl.col("company")).alias("c_stem"))
+        .with_columns(core_expr(pl.col("c_stem")).alias("c_core"))
+    )
+    other = companies.filter(
+        ~pl.col("b_stem").str.contains(pl.col("c_core"), literal=True)
+        & ~pl.col("c_stem").str.contains(pl.col("b_core"), literal=True)
+        & (pl.col("c_core").str.len_chars() >= 2)
+    ).select("i")
+    found = pl.concat([unrelated, other]).unique()
+    flags = sibling
+    if found.height:
+        flags = flags | pl.Series([False] * pairs.height).scatter(found["i"], True)
+    # A person often pays for a company (老板个人卡代付): a personal bank name does not contradict the books.
+    return flags & ~pairs["b_person"].fill_null(False)
+
+
+def _with_parties(pairs: pl.DataFrame, parties: Parties) -> pl.DataFrame:
+    """Join each pair's bank party with what tells it from its siblings (`marks`) and what tells them (`foreign`)."""
+    table = parties.frame.select(pl.col("stem").alias("b_stem"), pl.col("marks").alias("b_marks"),
+                                 pl.col("foreign").alias("b_foreign"))  # fmt: skip
+    return pairs.join(table, on="b_stem", how="left", maintain_order="left").with_columns(
+        pl.col("b_marks").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("b_foreign").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+    )
+
+
+def score_pairs(
+    pairs: pl.DataFrame, settings: Settings, window: int, aliases: Aliases | None = None,
+    parties: Parties | None = None,
+) -> pl.DataFrame:  # fmt: skip
+    """Add evidence columns (ref, cp, conflict, settle_same, alias, shared) and the combined `score` in 0..1.
+
+    With the month's `parties`: a bank party whose name shares its core or brand with another party (`shared`)
+    counts as named by the books only where their text holds one of its marks; a ledger line whose own text names
+    another party is in `conflict`."""
     if pairs.is_empty():
         return pairs.with_columns(
             pl.lit(None, pl.String).alias("ref"),
@@ -125,17 +197,37 @@ def score_pairs(pairs: pl.DataFrame, settings: Settings, window: int, aliases: A
             pl.lit(False).alias("alias"),
             pl.lit(False).alias("conflict"),
             pl.lit(False).alias("settle_same"),
+            pl.lit(False).alias("shared"),
             pl.lit(0.0).alias("score"),
         )
     pairs = _counterparty(pairs.with_columns(_reference(settings.reference_tail_digits).alias("ref")))
     pairs = pairs.with_columns(_alias_hits(pairs, aliases))
+    parties = parties or known_parties([])
+    pairs = _with_parties(pairs, parties)
+    shared = pairs["b_marks"].list.len() > 0
+    specific = _any_in(pairs, "b_marks", "l_text")
+    named_other = _names_another(pairs, parties)
+    pairs = pairs.with_columns(
+        # a shared name counts only by a mark; a mark found is as good as the full name
+        pl.when(shared & ~specific)
+        .then(pl.lit(0, pl.Int64))
+        .when(shared & specific)
+        .then(pl.lit(100, pl.Int64))
+        .otherwise(pl.col("cp"))
+        .alias("cp"),
+        (shared & ~specific).alias("shared"),
+        named_other.alias("named_other"),
+    )
     threshold = settings.counterparty_threshold
     cp_ok = (pl.col("cp") >= threshold) | pl.col("alias")
     return pairs.with_columns(
         pl.when(pl.col("alias")).then(pl.lit(100, pl.Int64)).otherwise(pl.col("cp")).alias("cp"),
-        (pl.col("named") & (pl.col("cp") < CONFLICT_BELOW) & ~pl.col("alias") & ~pl.col("b_person"))
-        .fill_null(False)
-        .alias("conflict"),
+        (
+            (pl.col("named") & (pl.col("cp") < CONFLICT_BELOW) & ~pl.col("alias") & ~pl.col("b_person")).fill_null(
+                False
+            )
+            | pl.col("named_other")
+        ).alias("conflict"),
         (pl.col("b_settle").is_not_null() & (pl.col("b_settle") == pl.col("l_settle")))
         .fill_null(False)
         .alias("settle_same"),

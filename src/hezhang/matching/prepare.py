@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from hezhang.matching.names import brand_expr, core_expr
+from hezhang.matching.parties import stem_expr
 
 #: Reference tokens (Odoo's habit): runs of 4+ letters/digits; pure numbers need 5+ digits and must not be dates.
 _TOKEN = r"[A-Za-z0-9]{4,}"
@@ -62,6 +63,7 @@ def prepare_bank(bank: pl.DataFrame) -> pl.DataFrame:
         pl.col("direction"),
         pl.col("amount"),
         pl.col("counterparty_name").alias("name"),
+        stem_expr(pl.col("counterparty_name")).alias("stem"),
         core_expr(pl.col("counterparty_name")).alias("core"),
         pl.col("bank_ref"),
         pl.col("instrument_no"),
@@ -94,6 +96,27 @@ def voucher_memos(ledger: pl.DataFrame, context: pl.DataFrame | None) -> pl.Data
     )
 
 
+def narrow_texts(ledger: pl.DataFrame, names: list[str], stems: dict[str, str]) -> pl.DataFrame:
+    """The ledger's `text` without its voucher's memos where the voucher names several parties (a month's receipts
+    booked in one voucher): those memos then say nothing about which party one bank line is. `names` are the
+    parties' brands and cores, `stems` says whose each is."""
+    if not names or ledger.is_empty():
+        return ledger
+    owners = (
+        ledger.select("row", pl.col("voucher_text").str.extract_many(names).alias("key"))
+        .explode("key")
+        .drop_nulls("key")
+        .with_columns(pl.col("key").replace_strict(stems, default=None).alias("owner"))
+        .group_by("row")
+        .agg(pl.col("owner").n_unique().alias("parties"))
+    )
+    return (
+        ledger.join(owners, on="row", how="left", maintain_order="left")
+        .with_columns(pl.when(pl.col("parties") > 1).then(pl.col("line_text")).otherwise(pl.col("text")).alias("text"))
+        .drop("parties")
+    )
+
+
 def prepare_ledger(ledger: pl.DataFrame, context: pl.DataFrame | None = None) -> pl.DataFrame:
     ledger = ledger.join(voucher_memos(ledger, context), on=["date", "voucher_no"], how="left", maintain_order="left")
     return ledger.select(
@@ -106,7 +129,12 @@ def prepare_ledger(ledger: pl.DataFrame, context: pl.DataFrame | None = None) ->
             [pl.col(c).fill_null("") for c in ("counterparty_name", "memo", "contra_accounts", "voucher_text")],
             separator=" ",
         ).alias("text"),
+        pl.col("voucher_text").fill_null(""),
+        pl.concat_str(
+            [pl.col(c).fill_null("") for c in ("counterparty_name", "memo", "contra_accounts")], separator=" "
+        ).alias("line_text"),
         core_expr(pl.col("counterparty_name")).alias("core"),
+        pl.concat_str([pl.col(c).fill_null("") for c in ("counterparty_name", "memo")], separator=" ").alias("own"),
         pl.col("memo"),
         pl.col("voucher_no"),
         pl.col("settlement_no"),

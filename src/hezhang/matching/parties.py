@@ -1,0 +1,130 @@
+"""The parties a month knows, and what a text says about them: a name is evidence only where it means one party.
+
+The month's parties are the bank's counterparties (对方户名), the parties the books state (核算项目) and the cores of
+learned aliases. Each is kept as its stem: the name without spaces, brackets and company suffix
+("北京创汇商贸有限公司" -> "北京创汇商贸"), with its core ("创汇商贸") and brand ("创汇", see `names`).
+
+Two parties are *siblings* when they share a core or a brand (北京创汇商贸 and 杭州创汇信息技术 share 创汇): then
+the shared part says nothing about which of them a memo means. What tells a party from its siblings are its
+*marks*: the shortest pieces of its stem (2 to 4 characters, never a generic word) that no sibling's stem holds
+(北京, 商贸 … against 杭州, 信息 …). So:
+
+- a text is *specific* for a party with siblings when it holds one of its marks; for a party without siblings the
+  core and brand speak for it as before (`evidence`);
+- a text *names another party* when it holds a mark of one of the party's siblings, the brand or core of an
+  unrelated party, or a company named in full (…有限公司) whose core is not the party's. That vetoes an automatic
+  match with the party and lowers every score (`evidence`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from hezhang.matching.names import brand_expr, core_expr
+
+#: Pieces of names that tell nobody apart (trade words, company forms, memo words).
+_GENERIC_WORDS = """
+有限 公司 责任 股份 集团 分公 限公 任公 份有 商贸 贸易 科技 技术 信息 网络 电子 实业 发展 服务 咨询 管理 工程 物流
+建材 食品 医疗 器械 广告 文化 传媒 投资 机械 设备 五金 服饰 家具 装饰 供应 应链 供应链 电器 仪器 仪表 化工 材料
+货款 转账 款项 回款 付款 收款 预付 支付 往来 费用 服务费 手续 手续费 银行 分行 支行 中心 有限公司 国家 金库
+中国 人民 省分 市分 分局 税务 财政
+"""
+GENERIC: frozenset[str] = frozenset(_GENERIC_WORDS.split())
+#: A company named in full inside a memo.
+COMPANY = r"[\u4e00-\u9fff（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|集团|分公司|公司|厂|商行|经营部)"
+_STRIP = re.compile(r"\s|[(（][^)）]*[)）]")
+_SUFFIX = re.compile(
+    r"(?:股份有限公司|有限责任公司|有限公司|集团有限公司|集团|分公司|公司|分行|支行|商行|经营部|工作室|合伙企业|个体工商户|厂|店)$"
+)
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+MIN_CHARS = 2
+_MAX_MARK = 4
+
+
+def stem(name: str) -> str:
+    """A name without spaces, bracketed notes and company suffix: the part that says who it is."""
+    text = _STRIP.sub("", name)
+    return _SUFFIX.sub("", text) or text
+
+
+def stem_expr(column: pl.Expr) -> pl.Expr:
+    """`stem` over a column."""
+    text = column.str.replace_all(r"\s", "").str.replace_all(r"[(（][^)）]*[)）]", "")
+    cut = text.str.replace(_SUFFIX.pattern, "")
+    return pl.when(cut.str.len_chars() > 0).then(cut).otherwise(text)
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The month's parties: `frame` has one row per stem with its core, brand, `marks` (what tells it from its
+    siblings, empty without siblings) and `foreign` (the marks of its siblings against it); `keys` has the brand
+    or core of every party (2+ characters, not generic) with the stems it belongs to."""
+
+    frame: pl.DataFrame
+    keys: pl.DataFrame
+
+    @property
+    def names(self) -> list[str]:
+        """Every brand and core worth looking for in a text."""
+        return self.keys["key"].unique().to_list()
+
+    @property
+    def owner_of(self) -> dict[str, str]:
+        """Brand or core -> one stem it belongs to (parties that share a key count as one for it)."""
+        return dict(self.keys.group_by("key").agg(pl.col("stem").min()).iter_rows())
+
+
+def _distinct_pieces(name_stem: str, others: Iterable[str]) -> list[str]:
+    """The shortest substrings (2..4 characters, not generic) of `name_stem` that no stem of `others` holds."""
+    others = tuple(others)
+    found: list[str] = []
+    for size in range(MIN_CHARS, _MAX_MARK + 1):
+        for i in range(len(name_stem) - size + 1):
+            piece = name_stem[i : i + size]
+            if piece in GENERIC or not _WORD.fullmatch(piece):
+                continue
+            if any(piece in o for o in others) or any(f in piece for f in found):
+                continue
+            found.append(piece)
+    return found
+
+
+def _same(a: str, b: str) -> bool:
+    """Two spellings of one party (one stem holds the other)."""
+    return a in b or b in a
+
+
+def known_parties(names: Iterable[str | None]) -> Parties:
+    """The parties of the given names (bank counterparties, the books' 核算项目, learned alias cores)."""
+    stems = sorted({s for n in names if n and len(s := stem(n)) >= MIN_CHARS})
+    frame = pl.DataFrame({"stem": stems}, schema={"stem": pl.String})
+    frame = frame.with_columns(core_expr(pl.col("stem")).alias("core")).with_columns(
+        brand_expr(pl.col("core")).alias("brand")
+    )
+    groups: dict[str, set[str]] = {}
+    for s, core, brand in frame.iter_rows():
+        for key in {f"c:{core}", f"b:{brand}"}:
+            if len(key) - 2 >= MIN_CHARS:
+                groups.setdefault(key, set()).add(s)
+    siblings: dict[str, set[str]] = {s: set() for s in stems}
+    for members in groups.values():
+        for m in members:
+            siblings[m] |= {o for o in members if not _same(o, m)}
+    marks = {s: _distinct_pieces(s, sibs) if sibs else [] for s, sibs in siblings.items()}
+    foreign = {s: sorted({p for o in sibs for p in _distinct_pieces(o, [s])}) for s, sibs in siblings.items()}
+    frame = frame.with_columns(
+        pl.Series("marks", [marks[s] for s in stems], dtype=pl.List(pl.String)),
+        pl.Series("foreign", [foreign[s] for s in stems], dtype=pl.List(pl.String)),
+    )
+    keys = (
+        pl.concat(
+            [frame.select("stem", pl.col("core").alias("key")), frame.select("stem", pl.col("brand").alias("key"))]
+        )
+        .filter((pl.col("key").str.len_chars() >= MIN_CHARS) & ~pl.col("key").is_in(list(GENERIC)))
+        .unique()
+    )
+    return Parties(frame, keys)

@@ -1,9 +1,10 @@
 """One-to-one assignment that never guesses.
 
-A pair is accepted when each of its lines is the other's best candidate and no candidate of a
-different kind comes within the ambiguity margin of that best. Candidates of the same kind (equal
-equivalence `key`: same date, amount, counterparty and memo) are interchangeable, so picking the one
-with the lowest row is not a guess. Accepted lines leave the pool and the rest is looked at again.
+A pair is accepted when each of its lines is the other's best candidate and no other candidate of either line
+comes within the ambiguity margin of that best: no other line explains it with evidence at least as strong. That
+holds for twins too: two identical lines (same date, amount, counterparty and memo) explain a line equally well,
+so which one it is stays a person's decision (a suggestion), never a pick. Accepted lines leave the pool and the
+rest is looked at again.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ MAX_ROUNDS = 50
 
 
 def _picks(pairs: pl.DataFrame, side: str, other: str, margin: float) -> pl.DataFrame:
-    """Per line of `side`: its pick on the other side and how many kinds of candidates are near the best."""
+    """Per line of `side`: its pick on the other side and how many candidates are near the best."""
     best = pl.col("score").max().over(f"{side}_row")
     near = pairs.filter(pl.col("score") >= best - margin)
     return near.group_by(f"{side}_row").agg(
-        pl.col(f"{other}_key").n_unique().alias(f"{side}_kinds"),
+        pl.col(f"{other}_row").n_unique().alias(f"{side}_kinds"),
         pl.col(f"{other}_row")
         .sort_by([pl.col("score"), pl.col(f"{other}_row")], descending=[True, False])
         .first()
@@ -26,15 +27,25 @@ def _picks(pairs: pl.DataFrame, side: str, other: str, margin: float) -> pl.Data
     )
 
 
-def assign(pairs: pl.DataFrame, margin: float) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split scored pairs into (accepted one-to-one pairs, contested pairs left among unaccepted lines)."""
+def assign(
+    pairs: pl.DataFrame, margin: float, competitors: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split scored pairs into (accepted one-to-one pairs, contested pairs left among unaccepted lines).
+
+    `competitors` are every other candidate of the same lines the rule must beat (by default `pairs` itself): a
+    pair the rule allows is accepted only when neither of its lines has a competitor within the margin."""
     accepted: list[pl.DataFrame] = []
     remaining = pairs
+    rivals = (
+        pairs
+        if competitors is None
+        else pl.concat([competitors, pairs], how="diagonal_relaxed").unique(subset=["b_row", "l_row"], keep="last")
+    )
     for _ in range(MAX_ROUNDS):
         if remaining.is_empty():
             break
-        b = _picks(remaining, "b", "l", margin)
-        l_ = _picks(remaining, "l", "b", margin)
+        b = _picks(rivals, "b", "l", margin)
+        l_ = _picks(rivals, "l", "b", margin)
         chosen = (
             remaining.join(b, on="b_row")
             .join(l_, on="l_row")
@@ -49,9 +60,9 @@ def assign(pairs: pl.DataFrame, margin: float) -> tuple[pl.DataFrame, pl.DataFra
         if chosen.is_empty():
             break
         accepted.append(chosen)
-        remaining = remaining.filter(
-            ~pl.col("b_row").is_in(chosen["b_row"].implode()) & ~pl.col("l_row").is_in(chosen["l_row"].implode())
-        )
+        taken = ~pl.col("b_row").is_in(chosen["b_row"].implode()) & ~pl.col("l_row").is_in(chosen["l_row"].implode())
+        remaining = remaining.filter(taken)
+        rivals = rivals.filter(taken)
     done = pl.concat(accepted) if accepted else pairs.head(0)
     return done, remaining
 

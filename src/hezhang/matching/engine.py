@@ -59,15 +59,26 @@ def _pair_rows(pairs: pl.DataFrame, status: str, rule: Rule) -> pl.DataFrame:
 
 
 def _apply_pairs(state: _State, scored: pl.DataFrame, rule: Rule, settings: Settings) -> None:
-    cand = state.free(scored, uncontested=rule.auto).filter(
-        (pl.col("gap") <= rule.date_window) & satisfies(rule.require, settings)
-    )
+    within = pl.col("gap") <= rule.date_window
+    cand = state.free(scored, uncontested=rule.auto).filter(within & satisfies(rule.require, settings))
     if cand.is_empty():
         return
     if not rule.auto:
         state.out.append(_pair_rows(top_suggestions(cand), "suggested", rule))
         return
-    accepted, contested = assign(cand, settings.ambiguity_margin)
+    # Every other candidate of the same lines in the rule's window competes, whatever evidence it has: a pair is
+    # automatic only when nothing else explains its lines as well (`assign`). A text naming another party vetoes.
+    rivals = state.free(scored, uncontested=False).filter(within)
+    if "unique" in rule.require:  # the only candidate of both its lines
+        alone = (pl.len().over("b_row") == 1) & (pl.len().over("l_row") == 1)
+        cand = cand.join(rivals.filter(alone).select("b_row", "l_row"), on=["b_row", "l_row"])
+    vetoed = cand.filter(pl.col("conflict"))
+    cand = cand.filter(~pl.col("conflict"))
+    if not vetoed.is_empty():
+        state.out.append(_pair_rows(top_suggestions(vetoed), "suggested", rule))
+    if cand.is_empty():
+        return
+    accepted, contested = assign(cand, settings.ambiguity_margin, rivals)
     if not accepted.is_empty():
         state.out.append(_pair_rows(accepted, "auto", rule))
         state.take(accepted["b_row"], accepted["l_row"])

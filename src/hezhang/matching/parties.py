@@ -111,11 +111,15 @@ def known_parties(names: Iterable[str | None]) -> Parties:
             if len(key) - 2 >= MIN_CHARS:
                 groups.setdefault(key, set()).add(s)
     siblings: dict[str, set[str]] = {s: set() for s in stems}
+    spellings: dict[str, set[str]] = {s: {s} for s in stems}  # the stem and the longer or shorter ways to write it
     for members in groups.values():
         for m in members:
             siblings[m] |= {o for o in members if not _same(o, m)}
+            spellings[m] |= {o for o in members if _same(o, m)}
     marks = {s: _distinct_pieces(s, sibs) if sibs else [] for s, sibs in siblings.items()}
-    foreign = {s: sorted({p for o in sibs for p in _distinct_pieces(o, [s])}) for s, sibs in siblings.items()}
+    # A sibling's marks against every spelling of this party: the place of 苏州开发区世创商贸 is not foreign to the
+    # bank's 世创商贸 because a sibling 杭州开发区世创服务 also has an 开发区.
+    foreign = {s: sorted({p for o in sibs for p in _distinct_pieces(o, spellings[s])}) for s, sibs in siblings.items()}
     frame = frame.with_columns(
         pl.Series("marks", [marks[s] for s in stems], dtype=pl.List(pl.String)),
         pl.Series("foreign", [foreign[s] for s in stems], dtype=pl.List(pl.String)),

@@ -10,7 +10,7 @@ from typing import Any
 from hezhang.domain.money import MoneyError, parse_fen
 
 EVIDENCE = frozenset(
-    {"reference", "counterparty", "settlement", "no_conflict", "same_day", "memo", "bank_fees", "carried"}
+    {"reference", "counterparty", "settlement", "no_conflict", "same_day", "memo", "bank_fees", "carried", "unique"}
 )
 KINDS = frozenset({"pair", "fee", "group"})
 MODES = frozenset({"auto", "suggest"})

@@ -50,7 +50,9 @@ def test_equal_rent_is_decided_when_the_memo_names_the_payee() -> None:
     assert pairs_of(match(b, l_)) == {((1,), (2,)), ((2,), (1,))}
 
 
-def test_identical_payments_are_interchangeable_not_ambiguous() -> None:
+def test_identical_payments_are_suggestions_not_a_pick() -> None:
+    """Two identical payments against two identical bookings: which bank line is which booking is nothing the
+    files say, so both are suggestions for a person (the statement is the same either way), never a pick."""
     same = {
         "day": 3,
         "direction": "out",
@@ -61,8 +63,9 @@ def test_identical_payments_are_interchangeable_not_ambiguous() -> None:
     b = bank(same, same)
     l_ = ledger(*[{"day": 3, "direction": "out", "amount": 50_000, "memo": "付启明软件服务费"}] * 2)
     result = match(b, l_)
-    assert len(result.auto) == 2
-    assert result.unmatched_bank_rows == () and result.unmatched_ledger_rows == ()
+    assert not result.auto
+    assert {m.bank_rows for m in result.suggested} == {(1,), (2,)}
+    assert {m.ledger_rows for m in result.suggested} == {(1,), (2,)}
 
 
 def test_fee_deducted_receipt_is_a_match_with_a_difference() -> None:
@@ -128,12 +131,26 @@ def test_many_to_many_by_counterparty_when_the_totals_agree() -> None:
     assert pairs_of(match(b, l_)) == {((1, 2), (1, 2, 3))}
 
 
-def test_lines_too_far_apart_are_not_matched() -> None:
+def test_lines_further_apart_than_a_month_are_not_matched() -> None:
     b = bank({"day": 1, "direction": "in", "amount": 10_000})
-    l_ = ledger({"day": 20, "direction": "in", "amount": 10_000})
+    l_ = ledger({"day": 40, "direction": "in", "amount": 10_000})
     result = match(b, l_)
     assert not result.matches
     assert result.unmatched_bank_rows == (1,) and result.unmatched_ledger_rows == (1,)
+
+
+def test_the_only_line_of_its_amount_matches_whatever_the_lag_inside_the_month() -> None:
+    """Books kept at month end: a payment of the 6th booked on the 31st is the only line of its amount on either
+    side, so it matches however far apart the dates are; a second booking that names the payee as well makes it a
+    suggestion (nothing says which of the two it is)."""
+    b = bank({"day": 6, "direction": "out", "amount": 350_000, "counterparty_name": "快讯服饰有限公司"})
+    l_ = ledger({"day": 31, "direction": "out", "amount": 350_000, "memo": "付快讯服饰房租"})
+    (m,) = match(b, l_).auto
+    assert (m.bank_rows, m.ledger_rows) == ((1,), (1,))
+    twin = ledger({"day": 31, "direction": "out", "amount": 350_000, "memo": "付快讯服饰房租"},
+                  {"day": 30, "direction": "out", "amount": 350_000, "memo": "付快讯服饰10月房租"})  # fmt: skip
+    result = match(b, twin)
+    assert not result.auto and result.suggested
 
 
 def test_direction_must_agree() -> None:

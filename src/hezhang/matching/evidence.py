@@ -15,7 +15,17 @@ from rapidfuzz.process import cpdist
 
 from hezhang.matching.aliases import Aliases
 from hezhang.matching.names import core_expr
-from hezhang.matching.parties import COMPANY, Parties, known_parties, stem_expr
+from hezhang.matching.parties import (
+    COMPANY,
+    GENERIC,
+    MEMO_PARTY,
+    NOT_A_NAME,
+    UNNAMED,
+    Parties,
+    known_parties,
+    plain,
+    stem_expr,
+)
 from hezhang.matching.rules import Settings
 
 W_AMOUNT, W_DATE, W_SAME_DAY, W_REFERENCE, W_COUNTERPARTY, W_SETTLEMENT = 0.40, 0.15, 0.05, 0.25, 0.15, 0.05
@@ -139,8 +149,16 @@ def _names_another(pairs: pl.DataFrame, parties: Parties) -> pl.Series:
     sibling's mark, the brand or core of an unrelated party, or a company with another core (see `parties`)."""
     if pairs.is_empty() or parties.frame.is_empty():
         return pl.Series([False] * pairs.height)
-    base = pairs.select(pl.int_range(pl.len()).alias("i"), "b_stem", "b_core", "b_brand", "b_person", "l_own")
-    sibling = _any_in(pairs, "b_foreign", "l_own")
+    base = pairs.select(
+        pl.int_range(pl.len()).alias("i"),
+        "b_stem",
+        "b_core",
+        "b_brand",
+        "b_person",
+        plain(pl.col("l_own")).alias("l_own"),
+        "l_memo",
+    )
+    sibling = _any_in(pairs.with_columns(plain(pl.col("l_own")).alias("l_own")), "b_foreign", "l_own")
     said = base.with_columns(pl.col("l_own").str.extract_many(parties.names).alias("key")).explode("key")
     unrelated = (
         said.filter(pl.col("key").is_not_null() & pl.col("b_stem").is_not_null())
@@ -161,13 +179,43 @@ def _names_another(pairs: pl.DataFrame, parties: Parties) -> pl.Series:
         ~pl.col("b_stem").str.contains(pl.col("c_core"), literal=True)
         & ~pl.col("c_stem").str.contains(pl.col("b_core"), literal=True)
         & (pl.col("c_core").str.len_chars() >= 2)
+    )
+    near = {(c, b): _may_be(c, b) for c, b in other.select("c_stem", "b_stem").unique().rows()}
+    other = other.filter(
+        pl.struct("c_stem", "b_stem").map_elements(
+            lambda r: not near[(r["c_stem"], r["b_stem"])], return_dtype=pl.Boolean
+        )
     ).select("i")
-    found = pl.concat([unrelated, other]).unique()
+    # the party the memo names in its usual place (收到X货款): another party when no piece of it is in the bank name
+    slot = base.with_columns(
+        pl.coalesce([pl.col("l_memo").str.extract(MEMO_PARTY, i) for i in (1, 2, 3)]).alias("said")
+    ).filter(
+        pl.col("said").is_not_null()
+        & pl.col("b_stem").is_not_null()
+        & ~pl.col("said").is_in(list(UNNAMED))
+        & ~pl.col("said").str.contains(f"[{NOT_A_NAME}]")
+    )
+    slot = slot.with_columns(stem_expr(pl.col("said")).alias("said")).filter(pl.col("said").str.len_chars() >= 2)
+    shares = {(said, name): _may_be(said, name) for said, name in slot.select("said", "b_stem").unique().rows()}
+    elsewhere = slot.filter(
+        pl.struct("said", "b_stem").map_elements(
+            lambda r: not shares[(r["said"], r["b_stem"])], return_dtype=pl.Boolean
+        )
+    ).select("i")
+    found = pl.concat([unrelated, other, elsewhere]).unique()
     flags = sibling
     if found.height:
         flags = flags | pl.Series([False] * pairs.height).scatter(found["i"], True)
     # A person often pays for a company (老板个人卡代付): a personal bank name does not contradict the books.
     return flags & ~pairs["b_person"].fill_null(False)
+
+
+def _may_be(said: str, name: str) -> bool:
+    """Whether the party a memo names (`said`) may be `name`: two of its characters (not a generic word) stand in
+    it, or it is a near spelling of part of it (锦成实业 for 锦程实业: bookkeepers mistype)."""
+    if any(said[k : k + 2] in name for k in range(len(said) - 1) if said[k : k + 2] not in GENERIC):
+        return True
+    return fuzz.partial_ratio(said, name) >= CONFLICT_BELOW
 
 
 def _with_parties(pairs: pl.DataFrame, parties: Parties) -> pl.DataFrame:
@@ -205,7 +253,7 @@ def score_pairs(
     parties = parties or known_parties([])
     pairs = _with_parties(pairs, parties)
     shared = pairs["b_marks"].list.len() > 0
-    specific = _any_in(pairs, "b_marks", "l_text")
+    specific = _any_in(pairs.with_columns(plain(pl.col("l_text")).alias("l_plain")), "b_marks", "l_plain")
     named_other = _names_another(pairs, parties)
     pairs = pairs.with_columns(
         # a shared name counts only by a mark; a mark found is as good as the full name

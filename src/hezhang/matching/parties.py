@@ -1,8 +1,9 @@
 """The parties a month knows, and what a text says about them: a name is evidence only where it means one party.
 
 The month's parties are the bank's counterparties (对方户名), the parties the books state (核算项目) and the cores of
-learned aliases. Each is kept as its stem: the name without spaces, brackets and company suffix
-("北京创汇商贸有限公司" -> "北京创汇商贸"), with its core ("创汇商贸") and brand ("创汇", see `names`).
+learned aliases. Each is kept as its stem: the name without spaces, bracket marks and company suffix
+("北京创汇商贸有限公司" -> "北京创汇商贸", "汇兴（温州）五金有限公司" -> "汇兴温州五金"), with its core ("创汇商贸")
+and brand ("创汇", see `names`). Texts are compared the same way (`plain`: no spaces, no bracket marks).
 
 Two parties are *siblings* when they share a core or a brand (北京创汇商贸 and 杭州创汇信息技术 share 创汇): then
 the shared part says nothing about which of them a memo means. What tells a party from its siblings are its
@@ -34,9 +35,48 @@ _GENERIC_WORDS = """
 中国 人民 省分 市分 分局 税务 财政
 """
 GENERIC: frozenset[str] = frozenset(_GENERIC_WORDS.split())
+#: The party a bookkeeper's memo names in its usual places: 收到X货款, 付X款, 支付X货款, X回款, 收货款-X, 付货款-X.
+MEMO_PARTY = (
+    r"^(?:收到|收回|收取|收|支付|付给|付|预付|预收|退还|退)([\u4e00-\u9fff（）()]{2,14}?)"
+    r"(?:\d+月)?(?:的)?(?:货款|工程款|服务费|材料款|设备款|运费|租金|房租|回款|往来款|预付款|款)"
+    r"|^([\u4e00-\u9fff（）()]{2,14}?)(?:回款|-货款)"
+    r"|^(?:收|付)?货款[-—]([\u4e00-\u9fff（）()]{2,14})$"
+)
+#: Words that fill a memo's party place without naming anyone.
+#: Characters no party's name in a memo's party place holds (收到货款: 到货 is no party; 收退回多付货款).
+NOT_A_NAME = "到货款费退付收回多少预欠借还税"
+UNNAMED = frozenset(
+    {
+        "客户",
+        "对方",
+        "单位",
+        "公司",
+        "外地",
+        "本地",
+        "本月",
+        "上月",
+        "个人",
+        "多付",
+        "少付",
+        "预收",
+        "各户",
+        "前期",
+        "往来",
+        "货物",
+        "材料",
+        "设备",
+        "工程",
+        "网银",
+        "银联",
+        "跨行",
+        "转账",
+        "其他",
+        "外币",
+    }
+)
 #: A company named in full inside a memo.
 COMPANY = r"[\u4e00-\u9fff（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|集团|分公司|公司|厂|商行|经营部)"
-_STRIP = re.compile(r"\s|[(（][^)）]*[)）]")
+_STRIP = re.compile(r"[\s()（）]")
 _SUFFIX = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|集团有限公司|集团|分公司|公司|分行|支行|商行|经营部|工作室|合伙企业|个体工商户|厂|店)$"
 )
@@ -46,14 +86,19 @@ _MAX_MARK = 4
 
 
 def stem(name: str) -> str:
-    """A name without spaces, bracketed notes and company suffix: the part that says who it is."""
+    """A name without spaces, bracket marks and company suffix: the part that says who it is."""
     text = _STRIP.sub("", name)
     return _SUFFIX.sub("", text) or text
 
 
+def plain(column: pl.Expr) -> pl.Expr:
+    """A text without spaces and bracket marks, as stems are written."""
+    return column.str.replace_all(r"[\s()（）]", "")
+
+
 def stem_expr(column: pl.Expr) -> pl.Expr:
     """`stem` over a column."""
-    text = column.str.replace_all(r"\s", "").str.replace_all(r"[(（][^)）]*[)）]", "")
+    text = plain(column)
     cut = text.str.replace(_SUFFIX.pattern, "")
     return pl.when(cut.str.len_chars() > 0).then(cut).otherwise(text)
 
@@ -100,11 +145,15 @@ def _same(a: str, b: str) -> bool:
 
 def known_parties(names: Iterable[str | None]) -> Parties:
     """The parties of the given names (bank counterparties, the books' 核算项目, learned alias cores)."""
-    stems = sorted({s for n in names if n and len(s := stem(n)) >= MIN_CHARS})
-    frame = pl.DataFrame({"stem": stems}, schema={"stem": pl.String})
-    frame = frame.with_columns(core_expr(pl.col("stem")).alias("core")).with_columns(
-        brand_expr(pl.col("core")).alias("brand")
+    given = sorted({n for n in names if n and len(stem(n)) >= MIN_CHARS})
+    frame = (
+        pl.DataFrame({"name": given}, schema={"name": pl.String})
+        .with_columns(stem_expr(pl.col("name")).alias("stem"), core_expr(pl.col("name")).alias("core"))
+        .with_columns(brand_expr(pl.col("core")).alias("brand"))
+        .unique("stem", keep="first", maintain_order=True)
+        .select("stem", "core", "brand")
     )
+    stems = frame["stem"].to_list()
     groups: dict[str, set[str]] = {}
     for s, core, brand in frame.iter_rows():
         for key in {f"c:{core}", f"b:{brand}"}:

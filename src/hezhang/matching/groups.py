@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
 import polars as pl
 
 from hezhang.matching.rules import Rule, Settings
+from hezhang.matching.subset_kernel import MAX_SOLUTIONS, solve
 from hezhang.matching.subset_sum import find_subsets
 
 _CJK_RUN = r"[\u4e00-\u9fff]{2,}"
@@ -156,99 +158,120 @@ def _window_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.D
     )
 
 
-def _search_side(
-    bank: pl.DataFrame,
-    ledger: pl.DataFrame,
-    links: pl.DataFrame,
-    target_side: str,
-    rule: Rule,
-    settings: Settings,
-    used_b: set[int],
-    used_l: set[int],
-) -> list[Group]:
-    targets, members = (bank, ledger) if target_side == "bank" else (ledger, bank)
+def _signed(amount: pl.Expr, direction: pl.Expr) -> pl.Expr:
+    return pl.when(direction == "in").then(amount).otherwise(-amount)
+
+
+def _candidates(
+    targets: pl.DataFrame, members: pl.DataFrame, links: pl.DataFrame, target_side: str, mixed: bool
+) -> pl.DataFrame:
+    """(t, m) linked pairs with signed amounts and the date gap, nearest first per target. Without `mixed` the
+    members move money the target's way and are each smaller than it; with it they may run both ways."""
     t_col, m_col = ("b_row", "l_row") if target_side == "bank" else ("l_row", "b_row")
     cand = (
         links.rename({t_col: "t", m_col: "m"})
-        .join(
-            targets.select(
-                pl.col("row").alias("t"),
-                pl.col("amount").alias("t_amount"),
-                pl.col("day").alias("t_day"),
-                pl.col("key").alias("t_key"),
-            ),
-            on="t",
-        )
-        .join(
-            members.select(
-                pl.col("row").alias("m"),
-                pl.col("amount").alias("m_amount"),
-                pl.col("day").alias("m_day"),
-                pl.col("key").alias("m_key"),
-            ),
-            on="m",
-        )
-        .filter((pl.col("m_amount") < pl.col("t_amount")) & (pl.col("m_amount") > 0))
+        .join(targets.select(pl.col("row").alias("t"), _signed(pl.col("amount"), pl.col("direction")).alias("t_amount"),
+                             pl.col("day").alias("t_day"), pl.col("direction").alias("t_dir")), on="t")
+        .join(members.select(pl.col("row").alias("m"), _signed(pl.col("amount"), pl.col("direction")).alias("m_amount"),
+                             pl.col("day").alias("m_day"), pl.col("direction").alias("m_dir")), on="m")
+    )  # fmt: skip
+    if not mixed:
+        cand = cand.filter((pl.col("m_dir") == pl.col("t_dir")) & (pl.col("m_amount").abs() < pl.col("t_amount").abs()))
+    return (
+        cand.filter(pl.col("m_amount") != 0)
         .with_columns((pl.col("t_day") - pl.col("m_day")).abs().alias("gap"))
-        .sort(
-            "t_day", "t_amount", "t_key", "t", "gap", "m_amount", "m_key", "m", descending=[False, True] + [False] * 6
-        )
+        .sort("t_day", "t", "gap", pl.col("m_amount").abs(), "m", descending=[False, False, False, True, False])
     )
+
+
+def _day_batches(cand: pl.DataFrame) -> dict[int, tuple[int, ...]]:
+    """Per target: the one day whose linked lines (two or more) add up to it, when exactly one day does (a payroll
+    or tax batch is one day's lines; it may hold more lines than a search does)."""
+    days = (
+        cand.group_by("t", "m_day")
+        .agg(pl.col("t_amount").first(), pl.col("m_amount").sum().alias("total"), pl.col("m").sort(), pl.len())
+        .filter((pl.col("len") >= 2) & (pl.col("total") == pl.col("t_amount")))
+    )
+    single = days.filter(pl.len().over("t") == 1)
+    return {t: tuple(rows) for t, rows in single.select("t", "m").iter_rows()}
+
+
+def _search_side(
+    bank: pl.DataFrame, ledger: pl.DataFrame, links: pl.DataFrame, target_side: str, rule: Rule, settings: Settings,
+    used_b: set[int], used_l: set[int], mixed: bool = False,
+) -> list[Group]:  # fmt: skip
+    """Groups of several member lines adding up to one target line of `target_side`, all targets at once.
+
+    A target's solutions are its day batch (`_day_batches`) and every subset of 2..`group_max_lines` of its
+    `group_candidates` nearest linked lines that adds up (`subset_kernel`), counted by lines. Exactly one solution
+    under an automatic rule is a match, unless another target's only solution wants one of its lines (then both are
+    suggestions: nothing tells which target the line belongs to); more solutions are suggestions."""
+    targets, members = (bank, ledger) if target_side == "bank" else (ledger, bank)
+    used_t, used_m = (used_b, used_l) if target_side == "bank" else (used_l, used_b)
+    cand = _candidates(targets, members, links, target_side, mixed)
+    cand = cand.filter(~pl.col("t").is_in(list(used_t)) & ~pl.col("m").is_in(list(used_m)))
     if cand.is_empty():
         return []
+    batches = _day_batches(cand)
+    k = settings.group_candidates
     per_target = (
         cand.group_by("t", maintain_order=True)
         .agg(
             pl.col("t_amount").first(),
-            pl.col("m").head(settings.group_candidates),
-            pl.col("m_amount").head(settings.group_candidates),
-            pl.col("m_key").head(settings.group_candidates),
-            pl.col("m_amount").head(settings.group_candidates).sum().alias("reach"),
+            pl.col("m").head(k),
+            pl.col("m_amount").head(k),
+            pl.col("gap").head(k),
+            pl.col("gap").slice(k, 1).first().alias("beyond"),
         )
         .filter(pl.col("m").list.len() >= 2)
     )
-    used_t, used_m = (used_b, used_l) if target_side == "bank" else (used_l, used_b)
-    batches = _batches(cand)
-    groups: list[Group] = []
-    spent = 0
-    for t, amount, rows, amounts, keys, reach in per_target.iter_rows():
-        if spent > settings.group_total_budget:
-            groups.append(Group((), (), False, rule.name, target_side, t, exhausted=True))
-            break
-        if t in used_t:
-            continue
-        free = [i for i, r in enumerate(rows) if r not in used_m]
-        if len(free) < 2:
-            continue
-        batch = _batch(t, amount, batches.get(t, []), used_m)
-        if batch is not None:
-            b_rows, l_rows = ((t,), batch) if target_side == "bank" else (batch, (t,))
-            groups.append(Group(b_rows, l_rows, rule.auto, rule.name))
-            if rule.auto:
-                used_t.add(t)
-                used_m.update(batch)
-            continue
-        if reach < amount:
-            continue
-        search = find_subsets(
-            amount,
-            [amounts[i] for i in free],
-            [keys[i] for i in free],
-            max_lines=settings.group_max_lines,
-            budget=settings.group_budget,
+    if per_target.is_empty():
+        return []
+    width = max(len(rows) for rows in per_target["m"].to_list())
+    amounts = np.full((per_target.height, width), np.nan)
+    for i, row_amounts in enumerate(per_target["m_amount"].to_list()):
+        amounts[i, : len(row_amounts)] = row_amounts
+    solved = solve(amounts, per_target["t_amount"].to_numpy().astype(np.float64), settings.group_max_lines)
+    proposals: list[tuple[int, list[tuple[int, ...]], bool]] = []
+    for i, (t, rows, gaps, beyond) in enumerate(per_target.select("t", "m", "gap", "beyond").iter_rows()):
+        found = [tuple(sorted(rows[p] for p in positions)) for positions in solved.found[i]]
+        if t in batches and batches[t] not in found:
+            found.insert(0, batches[t])
+        # Lines beyond the nearest searched are further away in date: weaker evidence. A solution all of whose
+        # lines are nearer than every line left unsearched has no rival as strong; otherwise the search was cut.
+        # A day's whole batch (every linked line of that day) is complete whatever was searched.
+        near = {r: g for r, g in zip(rows, gaps, strict=True)}
+        whole_day = len(found) == 1 and batches.get(t) == found[0]
+        cut = (
+            beyond is not None and not whole_day and not (found and all(near.get(m, beyond) < beyond for m in found[0]))
         )
-        spent += search.nodes
-        truncated = (target_side, t) if search.truncated else (None, None)
-        unique = len(search.solutions) == 1 and not search.truncated
-        for solution in search.solutions if not (rule.auto and unique) else search.solutions[:1]:
-            member_rows = tuple(sorted(rows[free[i]] for i in solution))
-            b_rows, l_rows = ((t,), member_rows) if target_side == "bank" else (member_rows, (t,))
-            groups.append(Group(b_rows, l_rows, rule.auto and unique, rule.name, *truncated))
-        if rule.auto and unique:
-            used_t.add(t)
-            used_m.update(rows[free[i]] for i in search.solutions[0])
-        elif search.truncated and not search.solutions:
-            groups.append(Group((), (), False, rule.name, *truncated))
+        proposals.append((t, found, cut))
+    return _settle(proposals, target_side, rule, used_t, used_m)
+
+
+def _settle(
+    proposals: list[tuple[int, list[tuple[int, ...]], bool]], target_side: str, rule: Rule, used_t: set[int],
+    used_m: set[int],
+) -> list[Group]:  # fmt: skip
+    """Groups from each target's solutions: a unique one whose lines no other unique one wants is automatic (under
+    an automatic rule); the rest are suggestions, and a search that saw only part of a target's lines says so."""
+    wanted: dict[int, int] = {}
+    for _, found, _ in proposals:
+        if len(found) == 1:
+            for m in found[0]:
+                wanted[m] = wanted.get(m, 0) + 1
+    groups: list[Group] = []
+    for t, found, cut in proposals:
+        unique = len(found) == 1 and all(wanted[m] == 1 for m in found[0])
+        for members in found[:MAX_SOLUTIONS]:
+            b_rows, l_rows = ((t,), members) if target_side == "bank" else (members, (t,))
+            auto = rule.auto and unique and not cut  # a target with more lines than searched may have another
+            groups.append(Group(b_rows, l_rows, auto, rule.name))
+            if auto:
+                used_t.add(t)
+                used_m.update(members)
+        if cut and not found:
+            groups.append(Group((), (), False, rule.name, target_side, t))
     return groups
 
 
@@ -277,25 +300,6 @@ def _bank_fees(bank: pl.DataFrame, ledger: pl.DataFrame, rule: Rule) -> tuple[li
                 used_b.update(members)
                 used_l.add(row)
     return groups, used_b, used_l
-
-
-def _batches(cand: pl.DataFrame) -> dict[int, list[tuple[int, list[int], list[int]]]]:
-    """Per target: its linked members grouped by day (a payroll or tax batch is one day's lines)."""
-    per_day = cand.group_by("t", "m_day", maintain_order=True).agg(pl.col("m"), pl.col("m_amount"))
-    out: dict[int, list[tuple[int, list[int], list[int]]]] = {}
-    for t, day, rows, amounts in per_day.iter_rows():
-        out.setdefault(t, []).append((day, rows, amounts))
-    return out
-
-
-def _batch(t: int, amount: int, days: list[tuple[int, list[int], list[int]]], used: set[int]) -> tuple[int, ...] | None:
-    """The one day whose linked lines (all of them, 2 or more) add up to the target, if exactly one does."""
-    hits = []
-    for _, rows, amounts in days:
-        free = [(r, a) for r, a in zip(rows, amounts, strict=True) if r not in used]
-        if len(free) >= 2 and sum(a for _, a in free) == amount:
-            hits.append(tuple(sorted(r for r, _ in free)))
-    return hits[0] if len(hits) == 1 else None
 
 
 def _many_to_many(

@@ -137,25 +137,16 @@ def _apply_groups(state: _State, b: pl.DataFrame, l_: pl.DataFrame, rule: Rule, 
     for g in groups:
         if g.truncated_side is None or g.truncated_row is None:
             continue
-        if g.exhausted:
-            state.notes.append(
-                SearchNote(
-                    g.truncated_side,
-                    g.truncated_row,
-                    f"规则 {rule.name} 的组合搜索总量达到上限（{settings.group_total_budget} 步），其后的行未再搜索",
-                    f"rule {rule.name} reached its total search bound ({settings.group_total_budget} nodes); "
-                    "lines from here on were not searched for groups",
-                )
+        state.notes.append(
+            SearchNote(
+                g.truncated_side,
+                g.truncated_row,
+                f"规则 {rule.name}：该行关联的行多于 {settings.group_candidates} 笔，只搜索了日期最近的，"
+                "可能遗漏多笔合计匹配",
+                f"rule {rule.name}: more than {settings.group_candidates} lines are linked to this one; only the "
+                "nearest in date were searched, so a group match may be missed",
             )
-        else:
-            state.notes.append(
-                SearchNote(
-                    g.truncated_side,
-                    g.truncated_row,
-                    f"组合搜索达到上限（{settings.group_budget} 步），可能遗漏多笔合计匹配",
-                    f"group search stopped at its bound ({settings.group_budget} nodes); a group match may be missed",
-                )
-            )
+        )
     state.out.append(_group_rows(groups, fb, fl))
     if used_b or used_l:
         state.take(pl.Series(sorted(used_b), dtype=pl.Int64), pl.Series(sorted(used_l), dtype=pl.Int64))

@@ -16,7 +16,6 @@ import polars as pl
 
 from hezhang.matching.rules import Rule, Settings
 from hezhang.matching.subset_kernel import MAX_SOLUTIONS, solve
-from hezhang.matching.subset_sum import find_subsets
 
 _CJK_RUN = r"[\u4e00-\u9fff]{2,}"
 #: A memo word on more lines than this (and more than this share of them) does not link lines.
@@ -35,10 +34,9 @@ class Group:
     ledger_rows: tuple[int, ...]
     auto: bool
     rule: str
+    #: A target whose linked lines were more than were searched, and no solution among those searched.
     truncated_side: str | None = None
     truncated_row: int | None = None
-    #: The rule's total budget ran out here: targets from this one on were not searched.
-    exhausted: bool = False
 
 
 def _counterparty_links(bank: pl.DataFrame, ledger: pl.DataFrame, window: int) -> pl.DataFrame:
@@ -253,13 +251,14 @@ def _settle(
     proposals: list[tuple[int, list[tuple[int, ...]], bool]], target_side: str, rule: Rule, used_t: set[int],
     used_m: set[int],
 ) -> list[Group]:  # fmt: skip
-    """Groups from each target's solutions: a unique one whose lines no other unique one wants is automatic (under
-    an automatic rule); the rest are suggestions, and a search that saw only part of a target's lines says so."""
+    """Groups from each target's solutions: a unique one none of whose lines any other target's solution wants is
+    automatic (under an automatic rule): otherwise another packing of the same lines explains as much, and which
+    is right is a person's decision. The rest are suggestions; a search that saw only part of a target's lines
+    says so."""
     wanted: dict[int, int] = {}
     for _, found, _ in proposals:
-        if len(found) == 1:
-            for m in found[0]:
-                wanted[m] = wanted.get(m, 0) + 1
+        for m in {m for members in found for m in members}:
+            wanted[m] = wanted.get(m, 0) + 1
     groups: list[Group] = []
     for t, found, cut in proposals:
         unique = len(found) == 1 and all(wanted[m] == 1 for m in found[0])
@@ -360,27 +359,21 @@ def _nm_solutions(
     b_rows: list[int], helpers: list[int], l_rows: list[int], info_b: dict[int, tuple[int, int, int, bool]],
     info_l: dict[int, tuple[int, int, int]], settings: Settings,
 ) -> tuple[dict[tuple[tuple[int, ...], tuple[int, ...]], bool], bool]:  # fmt: skip
-    """Distinct (bank rows, ledger rows) whose sums agree, each marked True when a helper line is in it."""
-    by_kinds: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[tuple[int, ...], tuple[int, ...]], bool]] = {}
-    truncated = False
+    """Distinct (bank rows, ledger rows) whose sums agree, by lines, each marked True when a helper line is in it;
+    every choice of 2..`MAX_BANK_SIDE` bank lines searched at once (`subset_kernel`). The second value says whether
+    a search had more solutions than it keeps."""
     pool = b_rows + helpers
-    spent = 0
-    for size in range(2, min(MAX_BANK_SIDE, len(pool)) + 1):
-        for chosen in combinations(pool, size):
-            if not any(r in b_rows for r in chosen):
-                continue
-            if spent > settings.group_budget:
-                return dict(by_kinds.values()), True
-            target = sum(info_b[r][0] for r in chosen)
-            search = find_subsets(
-                target, [info_l[r][0] for r in l_rows], [info_l[r][1] for r in l_rows],
-                max_lines=settings.group_max_lines, budget=settings.group_budget // 10,
-            )  # fmt: skip
-            truncated |= search.truncated
-            spent += search.nodes
-            for solution in search.solutions:
-                pick = tuple(sorted(l_rows[i] for i in solution))
-                kinds = (tuple(sorted(info_b[r][1] for r in chosen)), tuple(sorted(info_l[r][1] for r in pick)))
-                helped = any(r in helpers for r in chosen)
-                by_kinds.setdefault(kinds, ((tuple(sorted(chosen)), pick), helped))
-    return dict(by_kinds.values()), truncated
+    choices = [c for size in range(2, min(MAX_BANK_SIDE, len(pool)) + 1) for c in combinations(pool, size)
+               if any(r in b_rows for r in c)]  # fmt: skip
+    if not choices or len(l_rows) < 2:
+        return {}, False
+    members = np.array([info_l[r][0] for r in l_rows], dtype=np.float64)
+    amounts = np.tile(members, (len(choices), 1))
+    targets = np.array([sum(info_b[r][0] for r in c) for c in choices], dtype=np.float64)
+    solved = solve(amounts, targets, settings.group_max_lines)
+    found: dict[tuple[tuple[int, ...], tuple[int, ...]], bool] = {}
+    for chosen, positions in zip(choices, solved.found, strict=True):
+        for solution in positions:
+            pick = tuple(sorted(l_rows[i] for i in solution))
+            found.setdefault((tuple(sorted(chosen)), pick), any(r in helpers for r in chosen))
+    return found, bool((solved.count >= MAX_SOLUTIONS).any())

@@ -7,8 +7,8 @@ and brand ("创汇", see `names`). Texts are compared the same way (`plain`: no 
 
 Two parties are *siblings* when they share a core or a brand (北京创汇商贸 and 杭州创汇信息技术 share 创汇): then
 the shared part says nothing about which of them a memo means. What tells a party from its siblings are its
-*marks*: the shortest pieces of its stem (2 to 4 characters, never a generic word) that no sibling's stem holds
-(北京, 商贸 … against 杭州, 信息 …). So:
+*marks*: the two-character pieces of its stem (never a generic word) that no sibling's stem holds (北京, 京创 …
+against 杭州, 州创 …). So:
 
 - a text is *specific* for a party with siblings when it holds one of its marks; for a party without siblings the
   core and brand speak for it as before (`evidence`);
@@ -82,7 +82,6 @@ _SUFFIX = re.compile(
 )
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 MIN_CHARS = 2
-_MAX_MARK = 4
 
 
 def stem(name: str) -> str:
@@ -123,19 +122,9 @@ class Parties:
         return dict(self.keys.group_by("key").agg(pl.col("stem").min()).iter_rows())
 
 
-def _distinct_pieces(name_stem: str, others: Iterable[str]) -> list[str]:
-    """The shortest substrings (2..4 characters, not generic) of `name_stem` that no stem of `others` holds."""
-    others = tuple(others)
-    found: list[str] = []
-    for size in range(MIN_CHARS, _MAX_MARK + 1):
-        for i in range(len(name_stem) - size + 1):
-            piece = name_stem[i : i + size]
-            if piece in GENERIC or not _WORD.fullmatch(piece):
-                continue
-            if any(piece in o for o in others) or any(f in piece for f in found):
-                continue
-            found.append(piece)
-    return found
+def _pieces(name_stem: str) -> set[str]:
+    """The two-character pieces of a stem that could tell it apart (not generic words, letters or digits only)."""
+    return {p for i in range(len(name_stem) - 1) if (p := name_stem[i : i + 2]) not in GENERIC and _WORD.fullmatch(p)}
 
 
 def _same(a: str, b: str) -> bool:
@@ -165,10 +154,19 @@ def known_parties(names: Iterable[str | None]) -> Parties:
         for m in members:
             siblings[m] |= {o for o in members if not _same(o, m)}
             spellings[m] |= {o for o in members if _same(o, m)}
-    marks = {s: _distinct_pieces(s, sibs) if sibs else [] for s, sibs in siblings.items()}
-    # A sibling's marks against every spelling of this party: the place of 苏州开发区世创商贸 is not foreign to the
-    # bank's 世创商贸 because a sibling 杭州开发区世创服务 also has an 开发区.
-    foreign = {s: sorted({p for o in sibs for p in _distinct_pieces(o, spellings[s])}) for s, sibs in siblings.items()}
+    pieces = {s: _pieces(s) for s in stems}
+    marks: dict[str, list[str]] = {}
+    foreign: dict[str, list[str]] = {}
+    for s, sibs in siblings.items():
+        if not sibs:
+            marks[s], foreign[s] = [], []
+            continue
+        theirs = set().union(*(pieces[o] for o in sibs))
+        mine = set().union(*(pieces[o] for o in spellings[s]))
+        marks[s] = sorted(pieces[s] - theirs)
+        # A sibling's pieces against every spelling of this party: the place of 苏州开发区世创商贸 is not foreign to
+        # the bank's 世创商贸 because a sibling 杭州开发区世创服务 also has an 开发区.
+        foreign[s] = sorted(theirs - mine)
     frame = frame.with_columns(
         pl.Series("marks", [marks[s] for s in stems], dtype=pl.List(pl.String)),
         pl.Series("foreign", [foreign[s] for s in stems], dtype=pl.List(pl.String)),

@@ -45,8 +45,6 @@ class Settings:
     fee_max_fen: int = 20000
     group_max_lines: int = 6
     group_candidates: int = 14
-    group_budget: int = 20000
-    group_total_budget: int = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +125,6 @@ def _settings(s: dict[str, Any]) -> Settings:
             fee_max_fen=_fen(s.get("fee_max", "200.00"), "fee_max"),
             group_max_lines=int(s.get("group_max_lines", d.group_max_lines)),
             group_candidates=int(s.get("group_candidates", d.group_candidates)),
-            group_budget=int(s.get("group_budget", d.group_budget)),
-            group_total_budget=int(s.get("group_total_budget", d.group_total_budget)),
         )
     except (TypeError, ValueError) as e:
         raise RuleError(f"[settings] 值错误 {e} / bad value {e}") from None

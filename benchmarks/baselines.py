@@ -58,7 +58,7 @@ def _candidates(bank: pl.DataFrame, ledger: pl.DataFrame, tolerance: int, days: 
 _FRAME_SCHEMA: dict[str, pl.DataType] = {
     "match_id": pl.Int64(), "status": pl.String(), "bank_rows": pl.List(pl.Int64()), "ledger_rows": pl.List(pl.Int64()),
     "rule": pl.String(), "confidence": pl.Float64(), "difference_fen": pl.Int64(), "evidence": pl.String(),
-    "explanation_zh": pl.String(), "explanation_en": pl.String(),
+    "explanation_zh": pl.String(), "explanation_en": pl.String(), "alternatives": pl.List(pl.Int64()),
 }  # fmt: skip
 
 
@@ -66,7 +66,8 @@ def result_from(matches: Sequence[Match], bank_rows: Iterable[int], ledger_rows:
     """A `MatchResult` holding `matches`; every other row of `bank_rows` / `ledger_rows` is left unmatched."""
     frame = pl.DataFrame(
         [(m.match_id, m.status.value, list(m.bank_rows), list(m.ledger_rows), m.rule, m.confidence, m.difference_fen,
-          ",".join(e.code for e in m.evidence), m.explanation_zh, m.explanation_en) for m in matches],
+          ",".join(e.code for e in m.evidence), m.explanation_zh, m.explanation_en, list(m.alternatives))
+         for m in matches],
         schema=_FRAME_SCHEMA, orient="row",
     )  # fmt: skip
     assert tuple(frame.columns) == MATCH_COLUMNS

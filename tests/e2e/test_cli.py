@@ -127,7 +127,7 @@ def test_reconcile_writes_the_three_outputs(tmp_path: Path) -> None:
     assert list(doc)[:12] == JSON_KEYS
     assert doc["balanced"] is True and doc["period"] == "2026-10"
     header = (tmp_path / "out" / "matches.csv").read_text("utf-8").splitlines()[0]
-    assert header == "match_id,status,bank_rows,ledger_rows,rule,confidence,difference"
+    assert header == "match_id,status,bank_rows,ledger_rows,rule,confidence,difference,alternatives,explanation"
     book = load_workbook(tmp_path / "out" / "reconciliation.xlsx")
     assert book.sheetnames[0] == "余额调节表"
 

@@ -58,6 +58,46 @@ def _pair_rows(pairs: pl.DataFrame, status: str, rule: Rule) -> pl.DataFrame:
     )
 
 
+def _why_alone(accepted: pl.DataFrame, rivals: pl.DataFrame) -> pl.DataFrame:
+    """Each accepted pair's explanation, ending with why nothing else explains its lines: no other line of its
+    amount in the window, or how many others there are and the best score among them (below the pair's by more
+    than the ambiguity margin)."""
+    others = (
+        accepted.select("b_row", "l_row")
+        .join(
+            rivals.select(pl.col("b_row"), pl.col("l_row").alias("o_l"), pl.col("score").alias("o_score")),
+            on="b_row",
+            how="left",
+        )
+        .filter(pl.col("o_l") != pl.col("l_row"))
+        .select("b_row", "l_row", "o_score")
+    )
+    others = pl.concat([others, (
+        accepted.select("b_row", "l_row")
+        .join(rivals.select(pl.col("l_row"), pl.col("b_row").alias("o_b"), pl.col("score").alias("o_score")),
+              on="l_row", how="left")
+        .filter(pl.col("o_b") != pl.col("b_row"))
+        .select("b_row", "l_row", "o_score")
+    )])  # fmt: skip
+    summary = others.group_by("b_row", "l_row").agg(pl.len().alias("rivals"), pl.col("o_score").max().alias("best"))
+    joined = accepted.join(summary, on=["b_row", "l_row"], how="left").with_columns(pl.col("rivals").fill_null(0))
+    zh = (
+        pl.when(pl.col("rivals") == 0)
+        .then(pl.lit("窗口内没有同金额的其他行，唯一"))
+        .otherwise(pl.format("另有 {} 个候选，证据均明显较弱（最高 {}）", pl.col("rivals"), pl.col("best").round(2)))
+    )
+    en = (
+        pl.when(pl.col("rivals") == 0)
+        .then(pl.lit("no other line of the amount in the window: the only candidate"))
+        .otherwise(pl.format("{} other candidates, all with clearly weaker evidence (best {})", pl.col("rivals"),
+                             pl.col("best").round(2)))
+    )  # fmt: skip
+    return joined.with_columns(
+        pl.concat_str([pl.col("explanation_zh"), zh], separator="；").alias("explanation_zh"),
+        pl.concat_str([pl.col("explanation_en"), en], separator="; ").alias("explanation_en"),
+    ).drop("rivals", "best")
+
+
 def _apply_pairs(state: _State, scored: pl.DataFrame, rule: Rule, settings: Settings) -> None:
     within = pl.col("gap") <= rule.date_window
     cand = state.free(scored, uncontested=rule.auto).filter(within & satisfies(rule.require, settings))
@@ -80,7 +120,7 @@ def _apply_pairs(state: _State, scored: pl.DataFrame, rule: Rule, settings: Sett
         return
     accepted, contested = assign(cand, settings.ambiguity_margin, rivals)
     if not accepted.is_empty():
-        state.out.append(_pair_rows(accepted, "auto", rule))
+        state.out.append(_pair_rows(_why_alone(accepted, rivals), "auto", rule))
         state.take(accepted["b_row"], accepted["l_row"])
     if not contested.is_empty():
         state.contested_b.update(contested["b_row"].to_list())
@@ -98,6 +138,13 @@ def _group_rows(groups: list[Group], bank: pl.DataFrame, ledger: pl.DataFrame) -
         shape = f"{len(g.bank_rows)} 笔银行流水 : {len(g.ledger_rows)} 笔日记账"
         shape_en = f"{len(g.bank_rows)} bank : {len(g.ledger_rows)} ledger lines"
         money = f"{total // 100}.{total % 100:02d}"
+        why_zh, why_en = (
+            ("关联行中唯一一组合计相符，且这些行不属于其他任何组合", "the only set of the linked lines that adds up, "
+             "and none of its lines is in any other set that does")
+            if g.auto else
+            ("合计相符的组合不止一个或与其他组合共用行，须人工选择", "more than one set adds up, or a line is also in "
+             "another set: a person decides")
+        )  # fmt: skip
         rows.append(
             {
                 "status": "auto" if g.auto else "suggested",
@@ -107,8 +154,8 @@ def _group_rows(groups: list[Group], bank: pl.DataFrame, ledger: pl.DataFrame) -
                 "confidence": 0.85 if g.auto else 0.5,
                 "difference_fen": 0,
                 "evidence": "group,counterparty" if "counterparty" in g.rule else "group",
-                "explanation_zh": f"{shape}，合计 {money} 相符",
-                "explanation_en": f"{shape_en} add up to {money}",
+                "explanation_zh": f"{shape}，合计 {money} 相符；{why_zh}",
+                "explanation_en": f"{shape_en} add up to {money}; {why_en}",
             }
         )
     return pl.DataFrame(rows, schema=MATCH_SCHEMA)
@@ -201,6 +248,35 @@ def month_parties(
     return known_parties(names)
 
 
+def with_alternatives(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each suggestion's `alternatives`: the other suggestions that share one of its lines (a person picks one of
+    them), also named at the end of its explanation; an automatic match has none."""
+    touched = pl.concat([
+        frame.select("match_id", "status", pl.lit("b").alias("side"), pl.col("bank_rows").alias("line")),
+        frame.select("match_id", "status", pl.lit("l").alias("side"), pl.col("ledger_rows").alias("line")),
+    ]).explode("line").filter(pl.col("status") == "suggested")  # fmt: skip
+    pairs = (
+        touched.join(touched.select(pl.col("match_id").alias("other"), "side", "line"), on=["side", "line"])
+        .filter(pl.col("other") != pl.col("match_id"))
+        .group_by("match_id")
+        .agg(pl.col("other").unique().sort().alias("alternatives"))
+    )
+    named = pl.col("alternatives").list.eval(pl.format("#{}", pl.element())).list.join("、")
+    return (
+        frame.join(pairs, on="match_id", how="left", maintain_order="left")
+        .with_columns(pl.col("alternatives").fill_null(pl.lit([], dtype=pl.List(pl.Int64))))
+        .with_columns(
+            pl.when(pl.col("alternatives").list.len() > 0)
+            .then(pl.concat_str([pl.col("explanation_zh"), pl.lit("；备选："), named]))
+            .otherwise(pl.col("explanation_zh")).alias("explanation_zh"),
+            pl.when(pl.col("alternatives").list.len() > 0)
+            .then(pl.concat_str([pl.col("explanation_en"), pl.lit("; alternatives: "),
+                                 pl.col("alternatives").list.eval(pl.format("#{}", pl.element())).list.join(", ")]))
+            .otherwise(pl.col("explanation_en")).alias("explanation_en"),
+        )
+    )  # fmt: skip
+
+
 def _result(state: _State) -> MatchResult:
     frames = [f.select(list(MATCH_SCHEMA)) for f in state.out if not f.is_empty()]
     frame = pl.concat(frames) if frames else pl.DataFrame(schema=MATCH_SCHEMA)
@@ -229,8 +305,8 @@ def _result(state: _State) -> MatchResult:
         )
         .with_row_index("match_id", offset=1)
         .with_columns(pl.col("match_id").cast(pl.Int64))
-        .select(list(MATCH_COLUMNS))
     )
+    frame = with_alternatives(frame).select(list(MATCH_COLUMNS))
     return MatchResult(
         frame=frame,
         unmatched_bank_rows=tuple(sorted(state.free_b.to_list())),

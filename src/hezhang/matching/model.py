@@ -44,6 +44,8 @@ class Match:
     evidence: tuple[Evidence, ...]
     explanation_zh: str = ""
     explanation_en: str = ""
+    #: For a suggestion: the other suggestions that share one of its lines (a person chooses among them).
+    alternatives: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ MATCH_COLUMNS = (
     "evidence",
     "explanation_zh",
     "explanation_en",
+    "alternatives",
 )
 
 
@@ -76,7 +79,8 @@ class MatchResult:
     """Matches as a frame (fast for a million lines) with `Match` records on demand.
 
     `frame` columns: see `MATCH_COLUMNS`; `bank_rows`/`ledger_rows` are lists of rows, `evidence` the evidence
-    codes separated by commas. Auto matches never share a line; suggestions only involve lines in no auto match.
+    codes separated by commas, `alternatives` the match ids of the other suggestions sharing a line. Auto matches
+    never share a line; suggestions only involve lines in no auto match.
     """
 
     frame: pl.DataFrame
@@ -98,6 +102,7 @@ class MatchResult:
                 evidence=tuple(_evidence(code) for code in r["evidence"].split(",") if code),
                 explanation_zh=r["explanation_zh"],
                 explanation_en=r["explanation_en"],
+                alternatives=tuple(r.get("alternatives") or ()),
             )
             for r in self.frame.iter_rows(named=True)
         )

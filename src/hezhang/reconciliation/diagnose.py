@@ -71,7 +71,7 @@ def diagnose(
     b = _outstanding(bank, result.unmatched_bank_rows)
     l_ = _outstanding(ledger, result.unmatched_ledger_rows)
     causes += _pair_hints(b, l_)
-    causes += _booked_twice(ledger, l_, result)
+    causes += _booked_twice(bank, ledger, l_, result)
     if d:
         for frame, side in ((b, "bank"), (l_, "ledger")):
             for row, amount in (
@@ -135,19 +135,30 @@ def _pair_hints(b: pl.DataFrame, l_: pl.DataFrame) -> list[Cause]:
     return hints
 
 
-def _booked_twice(ledger: pl.DataFrame, l_: pl.DataFrame, result: MatchResult) -> list[Cause]:
+def _booked_twice(bank: pl.DataFrame, ledger: pl.DataFrame, l_: pl.DataFrame, result: MatchResult) -> list[Cause]:
+    """Book lines that repeat another of the same day, amount and memo where the bank shows fewer such lines: a
+    matched line and its unmatched twin, or unmatched twins (identical lines are suggestions, never picked)."""
     if l_.is_empty():
         return []
     keys = ["date", "direction", "amount", "memo"]
     matched = ledger.filter(~pl.col("row").is_in(list(result.unmatched_ledger_rows))).select("row", *keys)
-    twins = l_.join(matched, on=keys, how="inner", suffix="_m", nulls_equal=True).unique("row").sort("row")
+    twins = l_.join(matched, on=keys, how="inner", suffix="_m", nulls_equal=True).unique("row").select("row", "amount")
+    on_bank = bank.group_by("direction", "amount").agg(pl.len().alias("bank_lines"))
+    repeated = (
+        l_.with_columns(pl.len().over(keys).alias("n"), pl.col("row").rank("ordinal").over(keys).alias("k"))
+        .join(on_bank, on=["direction", "amount"], how="left")
+        .with_columns(pl.col("bank_lines").fill_null(0))
+        .filter((pl.col("n") >= 2) & (pl.col("k") > pl.col("bank_lines")))
+        .select("row", "amount")
+    )
+    found = pl.concat([twins, repeated]).unique("row").sort("row")
     return [
         Cause(
             "booked_twice",
-            f"账簿第 {row} 行 {_m(amount)} 与已勾对的一笔（同日、同金额、同摘要）完全相同，疑似重复记账",
-            f"book row {row} ({format_fen(amount)}) repeats a matched line of the same day, amount and memo: "
+            f"账簿第 {row} 行 {_m(amount)} 与同日、同金额、同摘要的另一笔完全相同，疑似重复记账",
+            f"book row {row} ({format_fen(amount)}) repeats another line of the same day, amount and memo: "
             "booked twice?",
             ledger_row=row,
         )
-        for row, amount in twins.select("row", "amount").head(MAX_HINTS).iter_rows()
+        for row, amount in found.head(MAX_HINTS).iter_rows()
     ]

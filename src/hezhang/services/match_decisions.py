@@ -54,11 +54,11 @@ def _result_of(rows: list[dict[str, Any]], loaded: Loaded) -> MatchResult:
                 "match_id": r["match_id"], "status": "auto" if r["status"] in ACCEPTED else r["status"],
                 "bank_rows": list(r["bank_rows"]), "ledger_rows": list(r["ledger_rows"]), "rule": r["rule"],
                 "confidence": float(r["confidence"] or 0.0), "difference_fen": int(r["difference_fen"] or 0),
-                "evidence": r.get("evidence") or "", "explanation_zh": "", "explanation_en": "",
+                "evidence": r.get("evidence") or "", "explanation_zh": "", "explanation_en": "", "alternatives": [],
             }
             for r in rows
         ],
-        schema={"match_id": pl.Int64(), **MATCH_SCHEMA},
+        schema={"match_id": pl.Int64(), **MATCH_SCHEMA, "alternatives": pl.List(pl.Int64())},
     )  # fmt: skip
     bank_rows = sorted(b for b in loaded.bank["row"].to_list() if b not in taken_b)
     ledger_rows = sorted(x for x in loaded.ledger["row"].to_list() if x not in taken_l)

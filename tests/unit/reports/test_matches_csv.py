@@ -10,7 +10,7 @@ from hezhang.domain.money import parse_fen
 from hezhang.matching.model import Evidence, Match, Status
 from hezhang.reports.matches_csv import render_matches_csv, row_refs
 
-HEADER = "match_id,status,bank_rows,ledger_rows,rule,confidence,difference"
+HEADER = "match_id,status,bank_rows,ledger_rows,rule,confidence,difference,alternatives,explanation"
 
 
 def _match(**changes: object) -> Match:
@@ -40,7 +40,7 @@ def test_header_is_exactly_the_documented_one() -> None:
 def test_a_match_from_the_engine_is_a_row_as_it_is() -> None:
     fee = _match(match_id=2, bank_rows=(12,), ledger_rows=(4,), rule="fee", confidence=0.9, difference_fen=1500)
     text = render_matches_csv([asdict(_match()), asdict(fee)])
-    assert text.splitlines()[1:] == ["1,auto,3,7,exact,0.988,0.00", "2,auto,12,4,fee,0.900,15.00"]
+    assert text.splitlines()[1:] == ["1,auto,3,7,exact,0.988,0.00,,", "2,auto,12,4,fee,0.900,15.00,,"]
 
 
 def test_groups_are_joined_with_semicolons_and_carried_items_are_p_numbers() -> None:
@@ -54,7 +54,15 @@ def test_groups_are_joined_with_semicolons_and_carried_items_are_p_numbers() -> 
         "rule": "exact",
         "confidence": "0.988",
         "difference": "-0.05",
+        "alternatives": "",
+        "explanation": "",
     }
+
+
+def test_a_suggestion_names_its_alternatives_and_says_why() -> None:
+    one = _match(status=Status.SUGGESTED, alternatives=(2, 5), explanation_zh="方向相同且金额相等；备选：#2、#5")
+    (row,) = _parse(render_matches_csv([asdict(one)]))
+    assert (row["alternatives"], row["explanation"]) == ("2;5", "方向相同且金额相等；备选：#2、#5")
 
 
 def test_plain_dicts_with_string_status_work_and_text_is_quoted() -> None:

@@ -18,8 +18,8 @@ counterparty from 对方账号 ("陈晶 (a@b.com)" gives name and account), the 
 Which personal rows become lines, and their direction (each decision is reported as a notice):
 1. 收/支 收入 is money in, 支出 money out (older layout without 收/支: 资金状态 已收入 / 已支出).
 2. A row whose 交易状态 says no money moved is left out (`bill_layout.NO_MONEY_STATUS_WORDS`): failed (…失败),
-   cancelled, never paid (等待买家付款, 交易创建), or closed (交易关闭). Alipay counts a closed trade in neither
-   收入 nor 支出 of the bill's own summary. A closed row without a payment method (收/付款方式; older layout:
+   cancelled, never paid (等待买家付款, 交易创建), or closed (交易关闭): a closed trade keeps no money moved. A
+   closed row without a payment method (收/付款方式; older layout:
    资金状态) or without a direction was never paid; one with both was paid and then refunded in full, and its
    refund is a row of its own (退款成功, 不计收支, whose 交易订单号 extends the closed row's, e.g.
    "2023…88_2023…57"). When that refund is in the file, it is left out with its closed row (the pair nets to

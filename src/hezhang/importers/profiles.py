@@ -52,6 +52,8 @@ class Profiles:
     #: "in" / "out" -> words a memo may start with that say the direction
     memo_words: dict[str, tuple[str, ...]] | None = None
     platforms: tuple[Platform, ...] = ()
+    #: words that begin a totals row below the table (合计, 小计, 笔数, total …)
+    footer_words: tuple[str, ...] = ()
 
     def direction_of(self, value: str) -> str | None:
         return self.directions.get(header_key(value))
@@ -105,4 +107,5 @@ def profiles() -> Profiles:
         card_prefixes=tuple(card["prefixes"]),
         memo_words={d: tuple(words) for d, words in raw["memo_directions"].items()},
         platforms=platforms,
+        footer_words=tuple(raw["footer"]["words"]),
     )

@@ -175,6 +175,19 @@ def test_a_row_with_an_amount_but_no_date_above_the_footer_is_still_a_problem() 
     assert [p.row for p in result.problems] == [3]
 
 
+def test_every_memo_column_is_kept_boc_business_summary_beside_its_remark() -> None:
+    header = ["交易日期", "交易时间", "业务摘要", "对方账户名", "交易金额", "交易后余额", "附言"]
+    rows = [
+        header,
+        ["2025-05-06", "09:30:11", "转账收入", "深圳某某科技有限公司", "5,000.00", "15,000.00", "服务费 SZ-0506"],
+        ["2025-05-20", "16:45:02", "网上快捷支付", "-------------------", "-99.00", "14,901.00", "----------"],
+    ]
+    result = parse(rows)
+
+    assert result.problems == ()
+    assert [line.memo for line in result.bank_lines()] == ["转账收入 服务费 SZ-0506", "网上快捷支付"]
+
+
 def test_a_bank_layout_is_read_from_its_header_not_its_column_order() -> None:
     lines = generate_bank_lines(8, seed=11)
     rows = bank_rows("ccb", lines, **WHO)

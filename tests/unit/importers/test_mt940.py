@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hezhang.domain.lines import BankLine, Direction
 from hezhang.domain.money import Money
 from hezhang.domain.period import Period
-from hezhang.importers import camt053, mt940, ofx
+from hezhang.importers import camt053, mt940, ofx, parse_bank
 from hezhang.importers.result import ImportResult, StatementMeta
 from hezhang.samples.swift import render_camt053, render_mt940, render_ofx
 
@@ -529,6 +529,16 @@ def test_a_single_byte_european_encoding_is_not_read_as_chinese() -> None:
         assert line.memo is not None and not any("\u4e00" <= ch <= "\u9fff" for ch in line.memo), (encoding, line.memo)
         assert result.meta.encoding != "gb18030"
         assert [n for n in result.notices if "encoding" in n.message_en], encoding
+
+
+def test_a_single_byte_european_file_is_detected_as_mt940_and_read() -> None:
+    memo = "Platba faktury č. 2025017 – Příkop s.r.o., Žďár, Łódź"
+    text = _one(f":61:2610021002C50,00NTRFNONREF\r\n:86:{memo}\r\n")
+    result = parse_bank(text.encode("cp1250"), "cz.sta")
+
+    assert result.meta.format == "mt940" and result.ok, result.problems
+    assert next(result.bank_lines()).memo == memo
+    assert result.meta.encoding == "cp1250" and [n for n in result.notices if "encoding" in n.message_en]
 
 
 def test_chinese_text_in_gbk_is_still_read_as_chinese() -> None:

@@ -13,6 +13,9 @@ One `:61:` statement line and the `:86:` after it make one bank line:
   `counterparty_name` ?32+?33, `counterparty_account` ?31, `counterparty_bank` ?30, `settlement_method`
   the posting text ?00. Otherwise `memo` is the whole `:86:` text on one line (a full 65-character line
   was cut mid-word by the bank and is joined without a space) and `settlement_method` is the `:61:` type code.
+- A Dutch structured `:86:` (`/NAME/…/REMI/…`, `/CNTP/…`; `mt940_details`) gives the counterparty, the memo
+  (/REMI/), the end-to-end reference and the transaction type; an IBAN in the `:61:` customer reference place
+  (Rabobank, ASN Bank) is the counterparty account.
 
 Statement data: `:25:` account, `:60F:`/`:60M:` opening and `:62F:`/`:62M:` closing balance, the currency
 from the balances, the period from the first to the last line date. Several statements in one file are

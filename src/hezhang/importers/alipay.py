@@ -17,12 +17,16 @@ counterparty from 对方账号 ("陈晶 (a@b.com)" gives name and account), the 
 
 Which personal rows become lines, and their direction (each decision is reported as a notice):
 1. 收/支 收入 is money in, 支出 money out (older layout without 收/支: 资金状态 已收入 / 已支出).
-2. A row whose 交易状态 says it failed (…失败), or 交易关闭 without a direction (不计收支: the order was never
-   paid), moved no money and is left out.
-3. A closed row with a direction was paid and then refunded in full; when its refund is in the file (a 退款
-   row whose 交易订单号 extends the closed row's, e.g. "2023…88_2023…57"), the pair nets to zero and both are
-   left out. Without its refund in the file the payment is kept (the refund falls in a later bill).
-4. Any other 不计收支 row is a refund (交易分类 退款, 商品说明 退款…, or 交易状态 退款成功: money in) or a transfer
+2. A row whose 交易状态 says no money moved is left out (`bill_layout.NO_MONEY_STATUS_WORDS`): failed (…失败),
+   cancelled, never paid (等待买家付款, 交易创建), or closed (交易关闭): a closed trade keeps no money moved. A
+   closed row without a payment method (收/付款方式; older layout:
+   资金状态) or without a direction was never paid; one with both was paid and then refunded in full, and its
+   refund is a row of its own (退款成功, 不计收支, whose 交易订单号 extends the closed row's, e.g.
+   "2023…88_2023…57"). When that refund is in the file, it is left out with its closed row (the pair nets to
+   zero). When it is not (it falls in another bill), the closed row is left out with a notice that its refund is
+   no income.
+3. Any other 不计收支 row is a refund (交易分类 退款, 商品说明 退款…, or 交易状态 退款成功: money in; a notice when its
+   trade is not in the file, since the refund of a trade closed in an earlier bill is no income) or a transfer
    between the holder's own funds (余额宝, 理财, 还款, 提现), read as money out of the 收/付款方式 — the bill does
    not say which way such a transfer goes, so each one gets a notice to confirm.
 These rules give exactly the lines, counts and totals of double-entry-generator's expected output for the
@@ -34,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from hezhang.importers.bill_layout import Layout, Row, Totals, Verdict, stated_count, stated_fen
+from hezhang.importers.bill_layout import Layout, Row, Totals, Verdict, moved_no_money, stated_count, stated_fen
 
 _REFUNDED_PAIR: Verdict = (
     None,
@@ -43,9 +47,17 @@ _REFUNDED_PAIR: Verdict = (
 )
 _FAILED: Verdict = (None, "交易失败，未发生资金收付，未计入", "a failed transaction moved no money; left out")
 _CLOSED_UNPAID: Verdict = (None, "交易关闭（未付款），未计入", "closed before payment, no money moved; left out")
-_CLOSED_PAID = (
-    "交易关闭但本文件中没有其退款，按原方向计入，请核实",
-    "closed after payment but its refund is not in this file; kept as paid, please check",
+_CLOSED_REFUNDED: Verdict = (
+    None,
+    "交易关闭（付款后已全额退款），其退款不在本文件中，未计入；其他账单中的该笔退款与之相抵，不是收入，请核实",
+    "closed after payment and refunded in full, its refund not in this file; left out. Its refund, in another "
+    "bill, only returns this payment and is no income; please check",
+)
+_UNPAID: Verdict = (None, "交易未完成（未付款、已取消或已撤销），未计入", "not paid, cancelled or revoked; left out")
+_REFUND_ALONE = (
+    "退款，其原交易不在本文件中，按收入计；如原交易在其他账单中为交易关闭（已全额退款），本笔不是收入，请核实",
+    "a refund whose trade is not in this file, read as money in; if that trade shows as closed (refunded in full) "
+    "in another bill, this refund is no income; please check",
 )
 _NEUTRAL: Verdict = (
     "out",
@@ -66,6 +78,11 @@ def _is_refund(row: Row) -> bool:
     )
 
 
+def _paid(row: Row) -> bool:
+    """A payment method (收/付款方式) or a fund status (older layout: 资金状态) says money was paid."""
+    return bool(row.get("settlement_method") or row.get("fund_status"))
+
+
 def classify(rows: Sequence[Row]) -> list[Verdict]:
     """Direction and inclusion of each personal-bill row (rules in the module docstring)."""
     closed = {
@@ -80,6 +97,7 @@ def classify(rows: Sequence[Row]) -> list[Verdict]:
             for original, i in closed.items():
                 if order.startswith(original) and len(order) > len(original):
                     paired.update((i, j))
+    orders = [r.get("bank_ref") or "" for r in rows]
     verdicts: list[Verdict] = []
     for i, r in enumerate(rows):
         direction, status = _direction(r), r.get("status") or ""
@@ -88,9 +106,15 @@ def classify(rows: Sequence[Row]) -> list[Verdict]:
         elif "失败" in status:
             verdicts.append(_FAILED)
         elif status == "交易关闭":
-            verdicts.append((direction, *_CLOSED_PAID) if direction else _CLOSED_UNPAID)
-        elif direction is not None or _is_refund(r):
-            verdicts.append((direction or "in", "", ""))
+            verdicts.append(_CLOSED_REFUNDED if direction and _paid(r) else _CLOSED_UNPAID)
+        elif moved_no_money(status):
+            verdicts.append(_UNPAID)
+        elif direction is not None:
+            verdicts.append((direction, "", ""))
+        elif _is_refund(r):
+            own = orders[i]
+            alone = not any(own.startswith(o) and len(own) > len(o) for o in orders if o)
+            verdicts.append(("in", *_REFUND_ALONE) if alone else ("in", "", ""))
         else:
             verdicts.append(_NEUTRAL)
     return verdicts

@@ -7,8 +7,10 @@ Python runs per row only for rows that hold a problem.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 
 import polars as pl
 
@@ -27,8 +29,15 @@ from hezhang.importers.text import header_key
 
 #: At most this many problems are listed one by one; the rest are counted per column.
 MAX_LISTED_PROBLEMS = 1000
-#: A totals row: its first cell begins with 合计 (or 人民币合计, 本页小计, Total …) and it has no date.
-_FOOTER = r"(?i)^\s*(?:\S{0,4}?(?:合计|总计|小计|共计|累计|汇总)|(?:grand\s*)?totals?\b)"
+
+
+@cache
+def _footer_pattern(words: tuple[str, ...]) -> str:
+    """A totals row's first cell: a footer word (`[footer]` in banks.toml) after at most four characters
+    (人民币合计, 本页小计, 收入笔数：1, Grand Total)."""
+    spelled = [r"\s*".join(re.escape(part) for part in word.split()) for word in words]
+    alternatives = "|".join(w + r"s?\b" if w.isascii() else w for w in spelled)  # "Total", not "Totalbank"
+    return rf"(?i)^\s*\S{{0,4}}?(?:{alternatives})"
 
 
 def parse_grid(
@@ -92,7 +101,7 @@ def parse_frame(
     prof = profiles()
     columns = [c for c in raw.columns if c != "source_row"]
     cleaned = cells.clean_columns(raw, columns)
-    body, below = _split_rows(cleaned, cmap)
+    body, below = _split_rows(cleaned, cmap, prof.footer_words)
     sample = body.head(500)
     cmap = settle(cmap, {i: sample[f"c{i}"].drop_nulls().to_list() for i in _undecided(cmap)}, prof)
     pre = read_preamble([*preamble_rows, *below], prof)
@@ -122,19 +131,24 @@ def parse_frame(
     if len(problems) > MAX_LISTED_PROBLEMS:
         problems = _summarize(problems, filename)
     meta = _meta(frame, pre, cmap, prof, format_name=format_name, encoding=encoding)
-    return finish_bank(frame, problems, meta, filename, [*reader.notices, *_accounts(frame, filename)])
+    notices = [*reader.notices, *_accounts(frame, filename), *_stated_counts(frame, pre, filename)]
+    return finish_bank(frame, problems, meta, filename, notices)
 
 
 def _undecided(cmap: ColumnMap) -> tuple[int, ...]:
     return tuple(dict.fromkeys((*cmap.direction_candidates, *cmap.settlement_candidates)))
 
 
-def _split_rows(frame: pl.DataFrame, cmap: ColumnMap) -> tuple[pl.DataFrame, list[list[str]]]:
+def _split_rows(
+    frame: pl.DataFrame, cmap: ColumnMap, footer_words: tuple[str, ...]
+) -> tuple[pl.DataFrame, list[list[str]]]:
     """Transactions, and the other rows below the header as text (totals, notes, a closing balance).
 
-    Not transactions: empty rows, repeated header rows (multi-page exports), totals rows (合计 without a
-    date), and rows with neither a date nor an amount (notes such as 期末余额：…). Every other row is a line
-    or a problem: nothing with a date or an amount is dropped silently.
+    Not transactions: empty rows, repeated header rows (multi-page exports), totals rows (合计, 收入笔数：1 …
+    without a date) and the rows under a totals row that have no date, up to a repeated header (a footer ends
+    the table: "收入笔数：1" under 合计 is no line with a bad date), and rows with neither a date nor an amount
+    (notes such as 期末余额：…). Every other row is a line or a problem: nothing with a date, or an amount above
+    the footer, is dropped silently (and the counts a footer states are checked against the lines).
     """
     data_cols = [c for c in frame.columns if c != "source_row"]
     date_col = pl.col(f"c{cmap.columns[cmap.date_field]}")
@@ -142,16 +156,36 @@ def _split_rows(frame: pl.DataFrame, cmap: ColumnMap) -> tuple[pl.DataFrame, lis
     first = pl.coalesce([pl.col(c) for c in data_cols])
     dated = date_col.str.contains(r"^\d").fill_null(False)
     no_amount = pl.all_horizontal([c.is_null() for c in amount_cols])
-    other = (
-        first.is_null()
-        | (date_col == cmap.header(cmap.date_field)).fill_null(False)
-        | (first.str.contains(_FOOTER).fill_null(False) & ~dated)
-        | (no_amount & ~dated)
-    )
+    repeated_header = (date_col == cmap.header(cmap.date_field)).fill_null(False)
+    totals = first.str.contains(_footer_pattern(footer_words)).fill_null(False) & ~dated
+    # 1 from a totals row on, 0 again from a repeated header on (the next page's table)
+    footer = pl.when(totals).then(1).when(repeated_header).then(0).otherwise(None).forward_fill().fill_null(0) == 1
+    other = first.is_null() | repeated_header | (footer & ~dated) | (no_amount & ~dated)
     flagged = frame.with_columns(other.alias("_other"), first.is_null().alias("_empty"))
     body = flagged.filter(~pl.col("_other")).drop("_other", "_empty")
     notes = flagged.filter(pl.col("_other") & ~pl.col("_empty")).head(50).select(data_cols)
     return body, [[c or "" for c in row] for row in notes.rows()]
+
+
+def _stated_counts(frame: pl.DataFrame, pre: Preamble, filename: str) -> list[Problem]:
+    """The numbers of lines in and out a footer states ("收入笔数：1", "支出笔数：2") must be those read."""
+    notices = []
+    for direction, stated, zh, en in (("in", pre.in_count, "收入", "in"), ("out", pre.out_count, "支出", "out")):
+        if stated is None:
+            continue
+        have = frame.filter(pl.col("direction") == direction).height
+        if have != stated:
+            notices.append(
+                Problem(
+                    filename,
+                    f"文件写有{zh}笔数 {stated}，读到的{zh}明细为 {have} 笔，请核对文件是否完整",
+                    f"the file states {stated} lines {en}; {have} were read: check that the file is complete",
+                    column=f"{zh}笔数",
+                    value=str(stated),
+                    severity=Severity.NOTICE,
+                )
+            )
+    return notices
 
 
 def _currencies(frame: pl.DataFrame, filename: str) -> list[Problem]:

@@ -11,7 +11,16 @@ import polars as pl
 
 from hezhang.importers import cells
 
-__all__ = ["Layout", "Row", "Totals", "Verdict", "stated_count", "stated_fen"]
+__all__ = [
+    "NO_MONEY_STATUS_WORDS",
+    "Layout",
+    "Row",
+    "Totals",
+    "Verdict",
+    "moved_no_money",
+    "stated_count",
+    "stated_fen",
+]
 
 #: A row as the rules see it: field name -> cell text (None where empty, "-" or "/").
 Row = Mapping[str, str | None]
@@ -20,6 +29,22 @@ Row = Mapping[str, str | None]
 Verdict = tuple[str | None, str, str]
 #: What a footer states: (lines in, fen in, lines out, fen out), None where it does not say.
 Totals = tuple[int | None, int | None, int | None, int | None]
+#: Words of a trade status (Alipay 交易状态, WeChat 当前状态) under which no money moved: the payment failed, the
+#: trade was closed or cancelled, or it was never paid. A closed Alipay trade that had been paid was refunded in
+#: full (the refund is a row of its own, 退款成功), so it too leaves nothing moved. Statuses after a payment
+#: (交易成功, 支付成功, 等待确认收货, 已全额退款, 退款成功, 已转账, 已收钱 …) move money.
+NO_MONEY_STATUS_WORDS = (
+    "失败",
+    "关闭",
+    "已撤销",
+    "已取消",
+    "未付款",
+    "未支付",
+    "待付款",
+    "待支付",
+    "等待买家付款",
+    "交易创建",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +66,11 @@ class Layout:
     footer: Callable[[list[list[str]]], Totals | None] | None = None
     account_labels: tuple[str, ...] = ()
     name_labels: tuple[str, ...] = ()
+
+
+def moved_no_money(status: str | None) -> bool:
+    """Whether a bill row's status says no money moved (see `NO_MONEY_STATUS_WORDS`)."""
+    return status is not None and any(word in status for word in NO_MONEY_STATUS_WORDS)
 
 
 def stated_count(text: str) -> int | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from hezhang.importers import zipped
-from hezhang.importers.text import DecodeError, decode
+from hezhang.importers.text import DecodeError, decode, decode_latin
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -145,7 +145,8 @@ def cell_text(value: object) -> str:
 
 
 def head_text(data: bytes, rows: int = 80) -> str | None:
-    """The start of a file as text, for format detection: decoded text, or a spreadsheet's first rows as CSV.
+    """The start of a file as text, for format detection: decoded text (UTF-8, GB18030, else a single-byte
+    European code page), or a spreadsheet's first rows as CSV.
 
     None when the bytes are neither text nor a readable workbook.
     """
@@ -157,8 +158,11 @@ def head_text(data: bytes, rows: int = 80) -> str | None:
                 return decode(data[:cut])[0]
             except DecodeError:
                 if len(data) <= cut:
-                    return None
-        return None
+                    break
+        try:  # text in a single-byte European code page (an MT940 from a Czech or Polish bank): its tags are ASCII
+            return decode_latin(data[:65536])[0]
+        except DecodeError:
+            return None
     try:
         from python_calamine import CalamineWorkbook
 

@@ -13,6 +13,9 @@ One `:61:` statement line and the `:86:` after it make one bank line:
   `counterparty_name` ?32+?33, `counterparty_account` ?31, `counterparty_bank` ?30, `settlement_method`
   the posting text ?00. Otherwise `memo` is the whole `:86:` text on one line (a full 65-character line
   was cut mid-word by the bank and is joined without a space) and `settlement_method` is the `:61:` type code.
+- A Dutch structured `:86:` (`/NAME/…/REMI/…`, `/CNTP/…`; `mt940_details`) gives the counterparty, the memo
+  (/REMI/), the end-to-end reference and the transaction type; an IBAN in the `:61:` customer reference place
+  (Rabobank, ASN Bank) is the counterparty account.
 
 Statement data: `:25:` account, `:60F:`/`:60M:` opening and `:62F:`/`:62M:` closing balance, the currency
 from the balances, the period from the first to the last line date. Several statements in one file are
@@ -38,6 +41,7 @@ from hezhang.domain.money import Money, MoneyError, format_fen, parse_fen
 from hezhang.domain.period import Period
 from hezhang.domain.problem import Problem
 from hezhang.importers.checks import finish_bank
+from hezhang.importers.mt940_details import counterparty, reference_iban, structured_details
 from hezhang.importers.registry import Format
 from hezhang.importers.report import (
     Report,
@@ -160,7 +164,7 @@ def _check_lines(text: str, report: Report) -> None:
 def _statement(block: str, first_row: int, report: Report) -> _Statement:
     """One `:20:` block; what cannot be read goes to the report."""
     tags = [
-        (first_row + block.count("\n", 0, m.start()), block[m.end() : m.end() + 6]) for m in _LINE_TAG.finditer(block)
+        (first_row + block.count("\n", 0, m.start()), _first_line(block, m.start())) for m in _LINE_TAG.finditer(block)
     ]
     closing = _CLOSING_TAG.search(block)
     closing_row = first_row + block.count("\n", 0, closing.start()) if closing else None
@@ -180,11 +184,11 @@ def _statement(block: str, first_row: int, report: Report) -> _Statement:
             row=first_row,
         )
     elif data:
-        for tx, (row, written) in zip(transactions, tags, strict=True):
-            record = _line(tx.data, row, account, currency, report)
+        for tx, (row, line) in zip(transactions, tags, strict=True):
+            record = _line(tx.data, row, line, account, currency, report)
             if record is None:
                 continue
-            if f"{record['value_date']:%y%m%d}" != written:
+            if f"{record['value_date']:%y%m%d}" != (written := line[4:10]):
                 report.notice(
                     f"起息日 {written} 不是日历日期，按银行惯例读作 {record['value_date']}",
                     f"value date {written} is no calendar date; read as {record['value_date']}",
@@ -193,6 +197,11 @@ def _statement(block: str, first_row: int, report: Report) -> _Statement:
             records.append(record)
     dates = [d for d in (opening_day, closing_day) if d is not None]
     return _Statement(number, account, currency, opening, closing_fen, closing_row, records, dates, bool(data))
+
+
+def _first_line(block: str, start: int) -> str:
+    end = block.find("\n", start)
+    return block[start : end if end >= 0 else len(block)].removesuffix("\r")
 
 
 def _run_library(block: str, first_row: int, report: Report) -> tuple[dict[str, Any], list[Any]]:
@@ -299,8 +308,9 @@ def _fen(value: object) -> int | None:
 
 
 def _line(
-    d: dict[str, Any], row: int, account: str | None, currency: str | None, report: Report
+    d: dict[str, Any], row: int, written: str, account: str | None, currency: str | None, report: Report
 ) -> dict[str, Any] | None:
+    """One :61: (its first line as `written`) and its :86: as a record; None (and a problem) when unreadable."""
     raw = getattr(d.get("amount"), "amount", None)
     fen = _fen(raw)
     value_day, entry_day = d.get("date"), d.get("entry_date")
@@ -311,9 +321,17 @@ def _line(
         return None
     structured = "transaction_details" not in d and any(k in d for k in ("purpose", "posting_text"))
     memo = _text("".join(p for p in (d.get("purpose"), d.get("additional_purpose")) if isinstance(p, str)))
+    dutch = None if structured else structured_details(_unwrap(d.get("transaction_details")))
     if not structured:
-        memo = _unwrap(d.get("transaction_details"))
-    extra = _text(d.get("extra_details"))
+        memo = (dutch.memo if dutch else None) or _unwrap(d.get("transaction_details"))
+    # An IBAN in the customer reference place is the counterparty's account, not a reference; the library may have
+    # cut it after 16 characters and taken its tail for supplementary details.
+    reference, extra = _text(d.get("customer_reference")), _text(d.get("extra_details"))
+    account_in_reference = reference_iban(written)
+    if account_in_reference and account_in_reference.startswith((reference or "").replace(" ", "").upper()):
+        if extra and f"{reference}{extra}".replace(" ", "").upper() == account_in_reference:
+            extra = None
+        reference = None
     if extra and extra not in (memo or ""):
         memo = f"{memo} {extra}" if memo else extra
     mark = str(d.get("status") or "").upper()
@@ -326,11 +344,13 @@ def _line(
         "currency": _text(d.get("currency")) or currency,
         "memo": memo,
         "bank_ref": _ref(d.get("bank_reference")),
-        "instrument_no": _ref(d.get("end_to_end_reference")) or _ref(d.get("customer_reference")),
-        "counterparty_name": _text(d.get("applicant_name")) if structured else None,
-        "counterparty_account": _text(d.get("applicant_iban") or d.get("gvc_applicant_iban")) if structured else None,
-        "counterparty_bank": _text(d.get("applicant_bin") or d.get("gvc_applicant_bin")) if structured else None,
-        "settlement_method": _text(d.get("posting_text") if structured else d.get("id")),
+        "instrument_no": _ref(d.get("end_to_end_reference"))
+        or (dutch and dutch.end_to_end_reference)
+        or _ref(reference),
+        **counterparty(d, structured, dutch, account_in_reference),
+        "settlement_method": _text(
+            d.get("posting_text") if structured else (dutch and dutch.transaction_type) or d.get("id")
+        ),
         "account": account,
     }
 

@@ -19,6 +19,7 @@ from hezhang.importers.text import clean_cell, header_key
 
 _GLOSS = r"(?:\s*[\[［(（][^\]］)）]*[\]］)）])?"
 _ACCOUNT = re.compile(r"[0-9][0-9 *\-]{5,}[0-9*]")
+_COUNT = re.compile(r"(\d+)\s*笔?$")
 _MONTH = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)")
 _DATE = re.compile(r"(?<!\d)(?:(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|(\d{4})(\d{2})(\d{2}))")
 
@@ -37,6 +38,9 @@ class Preamble:
     bank: str | None = None
     #: (year, month) of a bill that names its month and no period ("信用卡账单(2026年01月)")
     month: tuple[int, int] | None = None
+    #: the number of lines in and out a footer states ("收入笔数：1")
+    in_count: int | None = None
+    out_count: int | None = None
 
 
 @cache
@@ -99,6 +103,7 @@ def read_preamble(rows: Sequence[Sequence[str]], prof: Profiles | None = None) -
     start = end = None
     span: tuple[date, date] | None = None
     opening = closing = None
+    counts: dict[str, int] = {}
     for item, value in label_values(rows, prof):
         if item == "account" and account is None and (m := _ACCOUNT.match(value)):
             account = re.sub(r"[\s-]", "", m.group(0))
@@ -116,10 +121,23 @@ def read_preamble(rows: Sequence[Sequence[str]], prof: Profiles | None = None) -
             opening = _fen(value)
         elif item == "closing" and closing is None:
             closing = _fen(value)
+        elif item in ("in_count", "out_count") and item not in counts and (m := _COUNT.match(value)):
+            counts[item] = int(m.group(1))
     if (start is None or end is None) and span is not None:
         start, end = span
     period = Period(start, end) if start is not None and end is not None and start <= end else None
     text = "\n".join(" ".join(row) for row in rows)
     month = _MONTH.search(text)
     named = (int(month.group(1)), int(month.group(2))) if month and 1 <= int(month.group(2)) <= 12 else None
-    return Preamble(account, name, period, currency, opening, closing, prof.bank_named_in(text), named)
+    return Preamble(
+        account,
+        name,
+        period,
+        currency,
+        opening,
+        closing,
+        prof.bank_named_in(text),
+        named,
+        counts.get("in_count"),
+        counts.get("out_count"),
+    )

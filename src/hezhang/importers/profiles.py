@@ -51,7 +51,11 @@ class Profiles:
     card_prefixes: tuple[str, ...] = ()
     #: "in" / "out" -> words a memo may start with that say the direction
     memo_words: dict[str, tuple[str, ...]] | None = None
+    #: of `memo_words`, those whose direction depends on whether the file is a card bill (还款, 利息 …)
+    card_only_words: frozenset[str] = frozenset()
     platforms: tuple[Platform, ...] = ()
+    #: words that begin a totals row below the table (合计, 小计, 笔数, total …)
+    footer_words: tuple[str, ...] = ()
 
     def direction_of(self, value: str) -> str | None:
         return self.directions.get(header_key(value))
@@ -103,6 +107,8 @@ def profiles() -> Profiles:
         card_headers=frozenset(header_key(h) for h in card["headers"]),
         card_titles=tuple(card["titles"]),
         card_prefixes=tuple(card["prefixes"]),
-        memo_words={d: tuple(words) for d, words in raw["memo_directions"].items()},
+        memo_words={d: tuple(raw["memo_directions"][d]) for d in ("in", "out")},
+        card_only_words=frozenset(raw["memo_directions"].get("card_only", ())),
         platforms=platforms,
+        footer_words=tuple(raw["footer"]["words"]),
     )

@@ -6,8 +6,10 @@ column and no direction column, the convention is, in this order:
 
 1. the person's answer (`sign=` / `--sign`), when given;
 2. the running balance, when one convention makes it hold on more lines than the other;
-3. direction words at the start of the memos (消费 is money out, 退款/还款 money in), when every worded line
-   agrees with one convention;
+3. direction words at the start of the memos (消费 and 取现 are money out, 存入 money in), when every worded line
+   agrees with one convention; only words whose direction is the same on a card bill and on an account
+   statement count here (还款 is money in on a card bill and money out on an account: it cannot tell which the
+   file is; `card_only` in `[memo_directions]`);
 4. the signs of a card bill (`[card_bill]` in `profiles/banks.toml`: 卡号末四位, 记账日, a 信用卡账单 title,
    （消费） prefixes): spend-positive.
 
@@ -44,13 +46,17 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"^[（(]?(?:{alternatives})(?:[）)\s:：\-]|$)")
 
 
-def memo_directions(memos: pl.Series, prof: Profiles) -> pl.Series:
-    """ "in", "out" or null per line, from a direction word the memo starts with."""
+def memo_directions(memos: pl.Series, prof: Profiles, *, any_file: bool = False) -> pl.Series:
+    """ "in", "out" or null per line, from a direction word the memo starts with. `any_file`: only words whose
+    direction does not depend on whether the file is a card bill (not `prof.card_only_words`)."""
+    known = prof.memo_words or {}
+    skip = prof.card_only_words if any_file else frozenset()
+    ins, outs = (tuple(w for w in known.get(d, ()) if w not in skip) for d in ("in", "out"))
     frame = pl.DataFrame({"m": memos})
     return frame.select(
-        pl.when(pl.col("m").str.contains(_word_pattern((prof.memo_words or {}).get("in", ())).pattern))
+        pl.when(pl.col("m").str.contains(_word_pattern(ins).pattern) if ins else pl.lit(False))
         .then(pl.lit("in"))
-        .when(pl.col("m").str.contains(_word_pattern((prof.memo_words or {}).get("out", ())).pattern))
+        .when(pl.col("m").str.contains(_word_pattern(outs).pattern) if outs else pl.lit(False))
         .then(pl.lit("out"))
         .otherwise(pl.lit(None, pl.String))
         .alias("direction")
@@ -112,8 +118,13 @@ def settle(
     accounts: pl.Series | None,
     words: pl.Series | None,
     card: str | None,
+    plain_words: pl.Series | None = None,
 ) -> Verdict:
-    """How to read `fen` (signed fen, null where unreadable); see the module docstring for the order."""
+    """How to read `fen` (signed fen, null where unreadable); see the module docstring for the order.
+
+    `words`: each line's direction from any memo word (a card bill's unsigned lines take them); `plain_words`:
+    from the words whose direction is the same on any statement, the only ones that may establish the sign.
+    """
     moved = fen.fill_null(0) != 0
     if not moved.any():
         return Verdict("income-positive")  # nothing moves money: no question to ask
@@ -123,7 +134,7 @@ def settle(
         return Verdict(given, why_zh="--sign", why_en="--sign")
     if (by_chain := chain_sign(fen, balance, accounts)) is not None:
         return Verdict(by_chain, why_zh="余额连续性", why_en="the running balance")
-    if words is not None and (by_words := words_sign(fen, words)) is not None:
+    if plain_words is not None and (by_words := words_sign(fen, plain_words)) is not None:
         return Verdict(by_words, why_zh="摘要开头的收支词", why_en="the direction words the memos start with")
     if card is not None:
         return Verdict("spend-positive", why_zh=f"信用卡账单（{card}）", why_en=f"a credit-card bill ({card})")

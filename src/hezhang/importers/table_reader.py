@@ -185,9 +185,10 @@ class Reader:
     ) -> tuple[pl.Series, pl.Expr]:
         """(direction words, whether a positive amount is money out) for one signed column without directions."""
         words = sign.memo_directions(memo, self.prof) if memo is not None else None
+        plain = sign.memo_directions(memo, self.prof, any_file=True) if memo is not None else None
         verdict = sign.settle(
             fen, given=self.context.given, balance=balance, accounts=self.get("account"), words=words,
-            card=self.context.card,
+            card=self.context.card, plain_words=plain,
         )  # fmt: skip
         nothing = pl.repeat(None, len(fen), dtype=pl.String, eager=True)
         if verdict.words and words is not None:

@@ -14,8 +14,9 @@ the lines that touched the WeChat balance. 交易类型 is not kept. A merchant 
 the balance from 账户结余(元); its footer must agree with the lines.
 
 Direction and inclusion of personal rows (each decision is reported as a notice):
-1. 收/支 收入 is money in, 支出 money out. Every status is kept (已全额退款: the payment happened, and its refund
-   is a row of its own), except a status saying the payment failed (…失败), which moved no money.
+1. 收/支 收入 is money in, 支出 money out. Every status after a payment is kept (已全额退款: the payment happened,
+   and its refund is a row of its own), except a status saying no money moved, as for Alipay
+   (`bill_layout.NO_MONEY_STATUS_WORDS`): the payment failed (…失败), or was closed, cancelled or never paid.
 2. A neutral row ("/", 中性交易, 不计收支) is a refund when its 交易类型 says 退款 (money in); otherwise a transfer
    between the holder's own funds (零钱充值, 零钱提现, 转入零钱通, 信用卡还款, 购买理财通), read as money out of the
    paying side — the bill does not say which way it goes, so each one gets a notice to confirm.
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hezhang.importers.bill_layout import Layout, Row, Totals, Verdict, stated_count, stated_fen
+from hezhang.importers.bill_layout import Layout, Row, Totals, Verdict, moved_no_money, stated_count, stated_fen
 
 
 def classify(rows: Sequence[Row]) -> list[Verdict]:
@@ -35,8 +36,11 @@ def classify(rows: Sequence[Row]) -> list[Verdict]:
     verdicts: list[Verdict] = []
     for r in rows:
         direction = {"收入": "in", "支出": "out"}.get(r.get("direction_word") or "")
-        if "失败" in (r.get("status") or ""):
+        status = r.get("status") or ""
+        if "失败" in status:
             verdicts.append((None, "支付失败，未发生资金收付，未计入", "a failed payment moved no money; left out"))
+        elif moved_no_money(status):
+            verdicts.append((None, f"{status}，未发生资金收付，未计入", f"{status}: no money moved; left out"))
         elif direction is not None:
             verdicts.append((direction, "", ""))
         elif "退款" in (r.get("category") or ""):

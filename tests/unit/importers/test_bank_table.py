@@ -147,6 +147,47 @@ def test_totals_rows_repeated_headers_and_notes_are_not_lines() -> None:
     assert result.meta.closing_balance == Money(1123356)
 
 
+FOOTED = [
+    ["交易时间", "收入金额", "支出金额", "本次余额", "对方户名"],
+    ["2026-10-01 10:20:30", "6,000.00", "", "26,000.00", "无锡某某公司"],
+    ["2026-10-12 14:05:00", "", "1,888.00", "24,112.00", "上海某某电力公司"],
+    ["2026-10-21 09:00:00", "", "500.00", "23,612.00", ""],
+    ["合计", "6,000.00", "2,388.00", "", ""],
+]
+
+
+def test_a_totals_footer_ends_the_table_and_its_counts_are_checked() -> None:
+    result = parse([*FOOTED, ["收入笔数：1", "支出笔数：2", "", "", ""]])
+
+    assert result.problems == () and result.notices == ()
+    assert [line.amount.fen for line in result.bank_lines()] == [600000, 188800, 50000]
+    assert (result.meta.opening_balance, result.meta.closing_balance) == (Money(2000000), Money(2361200))
+
+    wrong = parse([*FOOTED, ["收入笔数：1", "支出笔数：3", "", "", ""]])
+    assert wrong.problems == () and wrong.lines.height == 3
+    (notice,) = wrong.notices
+    assert "支出笔数 3" in notice.message_zh and "2 were read" in notice.message_en
+
+
+def test_a_row_with_an_amount_but_no_date_above_the_footer_is_still_a_problem() -> None:
+    result = parse([*FOOTED[:2], ["", "", "1.00", "25,999.00", "某公司"], *FOOTED[2:]])
+
+    assert [p.row for p in result.problems] == [3]
+
+
+def test_every_memo_column_is_kept_boc_business_summary_beside_its_remark() -> None:
+    header = ["交易日期", "交易时间", "业务摘要", "对方账户名", "交易金额", "交易后余额", "附言"]
+    rows = [
+        header,
+        ["2025-05-06", "09:30:11", "转账收入", "深圳某某科技有限公司", "5,000.00", "15,000.00", "服务费 SZ-0506"],
+        ["2025-05-20", "16:45:02", "网上快捷支付", "-------------------", "-99.00", "14,901.00", "----------"],
+    ]
+    result = parse(rows)
+
+    assert result.problems == ()
+    assert [line.memo for line in result.bank_lines()] == ["转账收入 服务费 SZ-0506", "网上快捷支付"]
+
+
 def test_a_bank_layout_is_read_from_its_header_not_its_column_order() -> None:
     lines = generate_bank_lines(8, seed=11)
     rows = bank_rows("ccb", lines, **WHO)

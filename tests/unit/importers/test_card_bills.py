@@ -112,6 +112,35 @@ def test_a_signed_column_with_nothing_to_say_which_way_is_refused_with_the_quest
     assert result.lines.is_empty()
 
 
+def test_repayment_and_refund_words_do_not_say_which_way_a_signed_column_points() -> None:
+    # 还款 is money in on a card bill and money out on an account statement (a loan or the card repaid), and a
+    # company's account pays a 退款 out as often as it receives one: nothing here says which kind of file it is.
+    rows = [
+        ["日期", "摘要", "金额", "对方户名"],
+        ["2025-04-02", "美团外卖", "68.00", "三快科技"],
+        ["2025-04-06", "还款", "-500.00", ""],
+        ["2025-04-09", "退款 京东", "-29.90", "北京京东世纪贸易有限公司"],
+    ]
+    result = _read(rows)
+
+    (problem,) = result.problems
+    assert "--sign spend-positive" in problem.message_zh and result.lines.is_empty()
+
+
+@pytest.mark.parametrize(
+    ("memo", "amount", "directions"),
+    [("消费 美团", "68.00", ["out", "in"]), ("取现", "-300.00", ["out", "out"])],
+    ids=["spend-positive", "income-positive"],
+)
+def test_spending_words_say_which_way_a_signed_column_points(memo: str, amount: str, directions: list[str]) -> None:
+    rows = [["日期", "摘要", "金额"], ["2025-04-02", memo, amount], ["2025-04-06", "某某公司", "-20.00"]]
+    result = _read(rows)
+
+    assert result.ok, result.problems
+    assert [d for _, d, _ in _lines(result)] == directions
+    assert any("摘要开头的收支词" in n.message_zh for n in result.notices)
+
+
 @pytest.mark.parametrize(
     ("sign", "directions"), [("spend-positive", ["out", "in"]), ("income-positive", ["in", "out"])]
 )

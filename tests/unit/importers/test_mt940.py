@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hezhang.domain.lines import BankLine, Direction
 from hezhang.domain.money import Money
 from hezhang.domain.period import Period
-from hezhang.importers import camt053, mt940, ofx
+from hezhang.importers import camt053, mt940, ofx, parse_bank
 from hezhang.importers.result import ImportResult, StatementMeta
 from hezhang.samples.swift import render_camt053, render_mt940, render_ofx
 
@@ -500,6 +500,58 @@ def test_an_iban_longer_than_16_characters_in_the_customer_reference_is_read() -
     assert (line.amount.fen, line.direction, line.instrument_no) == (6500, Direction.OUT, "NL47INGB9999999999")
 
 
+def test_a_dutch_structured_86_and_an_iban_in_the_reference_place_give_the_counterparty() -> None:
+    # Rabobank: the counterparty's 18-character IBAN where SWIFT allows a 16-character reference, /NAME/ and /REMI/.
+    text = _one(
+        ":61:2610021002C250,00N541NL91ABNA0417164300\r\n:86:/NAME/J. DE VRIES/REMI/FACTUUR 2025-311/\r\n",
+        closing="350,00",
+    )
+    result = mt940.parse(text.encode(), "rabo.sta")
+
+    assert result.ok, result.problems
+    (line,) = result.bank_lines()
+    assert (line.counterparty_name, line.counterparty_account) == ("J. DE VRIES", "NL91ABNA0417164300")
+    assert line.memo == "FACTUUR 2025-311"  # not the IBAN's last two digits taken for supplementary details
+    assert line.instrument_no is None  # the account is not a reference
+
+
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [
+        (  # ABN AMRO
+            "/TRTP/SEPA OVERBOEKING/IBAN/NL39RABO0300065264/BIC/RABONL2U/NAME/KANTOORHANDEL VAN DAM B.V./REMI/ORDE"
+            "\r\nR 55120/EREF/E2E-77/",
+            (
+                "KANTOORHANDEL VAN DAM B.V.",
+                "NL39RABO0300065264",
+                "RABONL2U",
+                "ORDER 55120",
+                "E2E-77",
+                "SEPA OVERBOEKING",
+            ),
+        ),
+        (  # ING
+            "/CNTP/NL39RABO0300065264/RABONL2U/J. Jansen/Utrecht/ /REMI/USTD//Huur oktober/ /EREF/NOTPROVIDED/",
+            ("J. Jansen", "NL39RABO0300065264", "RABONL2U", "Huur oktober", None, "NTRF"),
+        ),
+        (  # Rabobank: the payer, not the ultimate debtor
+            "/ORDP//NAME/Bakkerij de Graaf/ID/123/ULTD//NAME/Stichting Ultiem/REMI/STRD/CUR/RF18539007547034/",
+            ("Bakkerij de Graaf", None, None, "RF18539007547034", None, "NTRF"),
+        ),
+    ],
+    ids=["abn-amro", "ing", "rabobank"],
+)
+def test_dutch_structured_details_in_each_banks_way(details: str, expected: tuple[str | None, ...]) -> None:
+    text = _one(f":61:2610021002C50,00NTRFNONREF\r\n:86:{details}\r\n")
+    result = mt940.parse(text.encode(), "nl.sta")
+
+    assert result.ok, result.problems
+    (line,) = result.bank_lines()
+    got = (line.counterparty_name, line.counterparty_account, line.counterparty_bank, line.memo, line.instrument_no,
+           line.settlement_method)  # fmt: skip
+    assert got == expected
+
+
 def test_a_wrapped_statement_number_is_read() -> None:
     text = _one(":61:2610021002C50,00NTRFNONREF\r\n:86:PAYMENT\r\n", number="00035/\r\n001")
     result = mt940.parse(text.encode(), "wrapped.sta")
@@ -529,6 +581,16 @@ def test_a_single_byte_european_encoding_is_not_read_as_chinese() -> None:
         assert line.memo is not None and not any("\u4e00" <= ch <= "\u9fff" for ch in line.memo), (encoding, line.memo)
         assert result.meta.encoding != "gb18030"
         assert [n for n in result.notices if "encoding" in n.message_en], encoding
+
+
+def test_a_single_byte_european_file_is_detected_as_mt940_and_read() -> None:
+    memo = "Platba faktury č. 2025017 – Příkop s.r.o., Žďár, Łódź"
+    text = _one(f":61:2610021002C50,00NTRFNONREF\r\n:86:{memo}\r\n")
+    result = parse_bank(text.encode("cp1250"), "cz.sta")
+
+    assert result.meta.format == "mt940" and result.ok, result.problems
+    assert next(result.bank_lines()).memo == memo
+    assert result.meta.encoding == "cp1250" and [n for n in result.notices if "encoding" in n.message_en]
 
 
 def test_chinese_text_in_gbk_is_still_read_as_chinese() -> None:

@@ -145,9 +145,17 @@ def _alipay_bill(
 
 
 def _row(
-    when: str, word: str, fen: str, status: str, order: str, *, category: str = "日用百货", item: str = "商品"
+    when: str,
+    word: str,
+    fen: str,
+    status: str,
+    order: str,
+    *,
+    category: str = "日用百货",
+    item: str = "商品",
+    method: str = "余额",
 ) -> list[str]:
-    return [when, category, "商家", "/", item, word, fen, "余额", status, order, "", ""]
+    return [when, category, "商家", "/", item, word, fen, method, status, order, "", ""]
 
 
 def test_alipay_neutral_rows_closed_failed_and_refunds() -> None:
@@ -156,24 +164,29 @@ def test_alipay_neutral_rows_closed_failed_and_refunds() -> None:
             _row("2026-10-01 10:00:00", "支出", "50.00", "交易关闭", "A1"),
             _row("2026-10-01 10:05:00", "不计收支", "50.00", "退款成功", "A1_R1", category="退款", item="退款-商品"),
             _row("2026-10-02 10:00:00", "支出", "30.00", "交易关闭", "B1"),
-            _row("2026-10-03 10:00:00", "不计收支", "9.00", "交易关闭", "C1"),
+            _row("2026-10-03 10:00:00", "不计收支", "9.00", "交易关闭", "C1", method=""),
             _row("2026-10-04 10:00:00", "支出", "7.00", "支付失败", "D1"),
             _row("2026-10-05 10:00:00", "不计收支", "5.00", "退款成功", "E1_R1", category="退款", item="退款-别的"),
             _row(
                 "2026-10-06 10:00:00", "不计收支", "100.00", "交易成功", "F1", category="投资理财", item="余额宝-转入"
             ),
             _row("2026-10-07 10:00:00", "收入", "8.00", "交易成功", "G1"),
+            _row("2026-10-08 10:00:00", "收入", "150.00", "交易关闭", "H1", method=""),  # a sale never paid
+            _row("2026-10-09 10:00:00", "支出", "20.00", "等待确认收货", "I1"),  # paid, held until delivery
+            _row("2026-10-10 10:00:00", "支出", "12.00", "等待买家付款", "J1", method=""),
         ]
     )
     result = parse_bank(raw, "alipay.csv")
     assert result.ok
     got = [(x.bank_ref, x.direction.value, x.amount.fen) for x in result.bank_lines()]
-    assert got == [("B1", "out", 3000), ("E1_R1", "in", 500), ("F1", "out", 10000), ("G1", "in", 800)]
+    assert got == [("E1_R1", "in", 500), ("F1", "out", 10000), ("G1", "in", 800), ("I1", "out", 2000)]
     notes = " ".join(n.message_zh for n in result.notices)
     assert "第 2、3 行：已全额退款" in notes  # the pair A1 / A1_R1
-    assert "第 4 行：交易关闭但本文件中没有其退款" in notes
-    assert "第 5 行：交易关闭（未付款）" in notes and "第 6 行：交易失败" in notes
+    assert "第 4 行：交易关闭（付款后已全额退款），其退款不在本文件中，未计入" in notes
+    assert "第 5、10 行：交易关闭（未付款）" in notes and "第 6 行：交易失败" in notes
+    assert "第 7 行：退款，其原交易不在本文件中" in notes
     assert "第 8 行：不计收支" in notes
+    assert "第 12 行：交易未完成" in notes
 
 
 def test_alipay_older_layout() -> None:
@@ -261,6 +274,20 @@ def test_wechat_neutral_rows_go_out_refunds_come_in() -> None:
     assert [x.direction.value for x in result.bank_lines()] == ["out", "in"]
     assert any("中性交易" in n.message_zh for n in result.notices)
     assert any("支付失败" in n.message_zh for n in result.notices)
+
+
+def test_wechat_leaves_out_what_moved_no_money_as_alipay_does() -> None:
+    lines = [replace(x, direction=Direction.OUT) for x in generate_bill_lines(3, seed=5)]
+    text = render_wechat(lines).decode("utf-8").splitlines()
+    cells = [next(csv.reader([t])) for t in text[-3:]]
+    cells[0][7], cells[1][7], cells[2][7] = "已关闭", "已全额退款", "未支付"
+    out = io.StringIO()
+    csv.writer(out).writerows(cells)
+    result = parse_bank(("\n".join(text[:-3]) + "\n" + out.getvalue()).encode("utf-8"), "wechat.csv")
+    assert result.ok
+    assert [x.amount for x in result.bank_lines()] == [lines[1].amount]  # the refunded payment happened
+    notes = " ".join(n.message_zh for n in result.notices)
+    assert "已关闭，未发生资金收付" in notes and "未支付，未发生资金收付" in notes
 
 
 @pytest.mark.parametrize("provider", ["alipay", "wechat"])

@@ -16,9 +16,11 @@ Expected keys (all optional except `source` and `outcome`):
 - `outcome`: "read" (no problems) or "refused" (at least one problem, nothing raised);
 - `lines`, `total_in_fen`, `total_out_fen`: the line count and the sums by direction;
 - `opening_fen`, `closing_fen`, `account_contains`: what `meta` must say;
-- `accounts`: {account: {lines, opening_fen, closing_fen}} for files of several accounts; an account's lines are
-  those whose `account` contains the key (spaces ignored), its closing balance the `balance` of its last line and
-  its opening balance that of its first line less the first line's signed amount;
+- `accounts`: {account: {lines, opening_fen, closing_fen}} for files of several accounts: what the file states
+  per account, read from `meta.accounts` (the summary whose account contains the key, spaces ignored); an
+  account's `lines` must also be the number of lines whose `account` contains the key. Where a format states no
+  opening balance (OFX has only LEDGERBAL, the closing one), the opening is the stated closing balance less the
+  account's lines, as the summary adds them up;
 - `spot`: lines picked by `row`, each with columns of the line frame that must equal the value given (dates and
   times in ISO form, `amount_fen` / `balance_fen` for `amount` / `balance`, null: must be empty), and
   `<column>_contains` / `<column>_excludes` (a text or a list of texts); `unless_notices_contain` forgives a
@@ -42,6 +44,7 @@ import polars as pl
 import pytest
 
 from hezhang.importers import parse
+from hezhang.importers.result import AccountSummary
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "published"
 EXPECTED = ".expected.json"
@@ -185,29 +188,33 @@ def _check_line(line: dict[str, Any], spot: dict[str, Any]) -> list[str]:
     return diffs
 
 
-def _signed(line: dict[str, Any]) -> int:
-    return int(line["amount"]) if line["direction"] == "in" else -int(line["amount"])
+def _key(account: str | None) -> str:
+    return (account or "").replace(" ", "")
 
 
-def _check_accounts(lines: pl.DataFrame, accounts: dict[str, dict[str, int]]) -> list[str]:
+def _check_accounts(lines: pl.DataFrame, summaries: tuple[AccountSummary, ...], accounts: dict[str, Any]) -> list[str]:
     diffs = []
     rows = list(lines.iter_rows(named=True))
     for account, want in accounts.items():
-        key = account.replace(" ", "")
-        mine = [r for r in rows if key in (r["account"] or "").replace(" ", "")]
+        key = _key(account)
+        mine = [r for r in rows if key in _key(r["account"])]
         if "lines" in want and len(mine) != want["lines"]:
             diffs.append(f"account {account}: expected {want['lines']} lines, got {len(mine)}")
-        if not mine:
+        found = [s for s in summaries if key in _key(s.account)]
+        if len(found) != 1:
+            stated = [s.account for s in summaries]
+            diffs.append(f"account {account}: expected one summary in meta.accounts, found {len(found)} in {stated}")
             continue
-        if "closing_fen" in want:
-            last = mine[-1]["balance"]
-            if last != want["closing_fen"]:
-                diffs.append(f"account {account}: closing balance expected {want['closing_fen']}, got {last}")
-        if "opening_fen" in want:
-            first = mine[0]
-            opening = None if first["balance"] is None else first["balance"] - _signed(first)
-            if opening != want["opening_fen"]:
-                diffs.append(f"account {account}: opening balance expected {want['opening_fen']}, got {opening}")
+        summary = found[0]
+        if "lines" in want and summary.line_count != want["lines"]:
+            diffs.append(f"account {account}: meta.accounts says {summary.line_count} lines, expected {want['lines']}")
+        closing = _fen(summary.closing_balance)
+        opening = _fen(summary.opening_balance)
+        if opening is None and closing is not None:  # no stated opening: the closing less the account's lines
+            opening = closing - int(summary.total_in.fen) + int(summary.total_out.fen)
+        for name, have in (("opening_fen", opening), ("closing_fen", closing)):
+            if name in want and have != want[name]:
+                diffs.append(f"account {account}: {name} expected {want[name]}, got {have}")
     return diffs
 
 
@@ -259,7 +266,7 @@ def _differences(case: Case) -> list[str]:
     if "account_contains" in exp and exp["account_contains"] not in (meta.account or "").replace(" ", ""):
         diffs.append(f"meta account: expected it to contain {exp['account_contains']!r}, got {meta.account!r}")
     if "accounts" in exp:
-        diffs += _check_accounts(lines, exp["accounts"])
+        diffs += _check_accounts(lines, meta.accounts, exp["accounts"])
 
     by_row = {r["row"]: r for r in lines.iter_rows(named=True)}
     for spot in exp.get("spot", []):
